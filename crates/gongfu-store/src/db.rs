@@ -1,0 +1,240 @@
+//! Opening the database, applying migrations, and the generation counter.
+
+use crate::StoreError;
+use crate::snapshot::Snapshot;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, RwLock};
+
+/// Embedded migrations, applied in order and recorded in `schema_migrations`. Hand-rolled
+/// rather than `sqlx::migrate!` so the build needs no proc-macro crate and the same text is
+/// fed to both databases.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "registry",
+    include_str!("../migrations/0001_registry.sql"),
+)];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle on the database: the pool, a cached snapshot, and a write lock.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub backend: Backend,
+    cache: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    /// Serialises writers inside one process: SQLite allows one writer at a time, and taking
+    /// turns here avoids SQLITE_BUSY on lock upgrades. PostgreSQL relies on row locks too.
+    pub(crate) write_lock: Arc<Mutex<()>>,
+}
+
+/// Turns a `--db` argument into a URL: a URL is kept, a path becomes a SQLite file URL that
+/// creates the file when missing.
+pub fn database_url(path_or_url: &str) -> String {
+    if path_or_url.starts_with("sqlite:")
+        || path_or_url.starts_with("postgres://")
+        || path_or_url.starts_with("postgresql://")
+    {
+        path_or_url.to_string()
+    } else {
+        format!("sqlite://{path_or_url}?mode=rwc")
+    }
+}
+
+/// Hides a password in a URL before it is logged.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((cred, host)) = rest.split_once('@')
+    {
+        let user = cred.split(':').next().unwrap_or("");
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+impl Store {
+    /// Connects, sets SQLite to WAL with foreign keys on, and applies pending migrations.
+    pub async fn open(path_or_url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let url = database_url(path_or_url);
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let in_memory = url.contains(":memory:");
+        let mut opts = AnyPoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 8 })
+            .acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            opts = opts.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 10000",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let pool = opts.connect(&url).await?;
+        let store = Store {
+            pool,
+            backend,
+            cache: Arc::new(RwLock::new(None)),
+            write_lock: Arc::new(Mutex::new(())),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        let _guard = self.write_lock.lock().await;
+        for (version, name, sql) in MIGRATIONS {
+            let done: Option<AnyRow> =
+                sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(*version)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            for stmt in split_sql(sql) {
+                sqlx::query(sqlx::AssertSqlSafe(stmt))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(*version)
+            .bind(*name)
+            .bind(crate::service::now_string())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            tracing::info!(version, name, "migration applied");
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The data generation: moves whenever anything is written.
+    pub async fn generation(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT next_id FROM counters WHERE name = 'generation'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>(0)?)
+    }
+
+    /// The current snapshot, reloaded if another writer (here or in another process) moved
+    /// the generation since it was taken.
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
+        let generation = self.generation().await?;
+        if let Some(s) = self.cache.read().await.as_ref()
+            && s.generation == generation
+        {
+            return Ok(s.clone());
+        }
+        let mut slot = self.cache.write().await;
+        if let Some(s) = slot.as_ref()
+            && s.generation == generation
+        {
+            return Ok(s.clone());
+        }
+        let fresh = Arc::new(Snapshot::load(&self.pool, generation).await?);
+        *slot = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Whether the database holds nothing yet (no divisions).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM divisions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>(0)? == 0)
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get::<String, _>(0)?),
+            None => None,
+        })
+    }
+}
+
+/// Splits a migration file into statements on `;` at line ends, dropping `--` comments.
+fn split_sql(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in sql.lines() {
+        let line = match line.find("--") {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+        if line.trim_end().ends_with(';') {
+            out.push(cur.trim().trim_end_matches(';').to_string());
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_becomes_a_sqlite_url_and_a_url_is_kept() {
+        assert_eq!(database_url("data/g.db"), "sqlite://data/g.db?mode=rwc");
+        assert_eq!(database_url("postgres://u:p@h/db"), "postgres://u:p@h/db");
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_logged_urls() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("sqlite://g.db"), "sqlite://g.db");
+    }
+
+    #[test]
+    fn migration_text_splits_into_statements() {
+        let s =
+            split_sql("-- c\nCREATE TABLE a (x TEXT); -- trailing\nINSERT INTO a VALUES ('b');\n");
+        assert_eq!(s.len(), 2);
+        assert!(s[0].starts_with("CREATE TABLE a"));
+    }
+}

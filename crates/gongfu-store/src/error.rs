@@ -1,0 +1,32 @@
+//! The store's one error type.
+
+use gongfu_core::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Input broke one or more domain rules; every problem is listed.
+    #[error("输入有误：{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；"))]
+    Invalid(Vec<DomainError>),
+    #[error("{what}不存在")]
+    NotFound { what: String },
+    /// Someone else changed the record since the caller read it (optimistic locking).
+    #[error("{what}已被他人修改（当前版本 {current}），请刷新后重试")]
+    Conflict { what: String, current: i64 },
+    /// The database refused an operation that would lose or corrupt data.
+    #[error("{0}")]
+    Refused(String),
+    #[error("数据库错误：{0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<DomainError> for StoreError {
+    fn from(e: DomainError) -> Self {
+        StoreError::Invalid(vec![e])
+    }
+}
+
+impl From<Vec<DomainError>> for StoreError {
+    fn from(e: Vec<DomainError>) -> Self {
+        StoreError::Invalid(e)
+    }
+}

@@ -1,0 +1,203 @@
+//! Loading the division list, and seeding the demo district (演示数据).
+
+use crate::db::Store;
+use crate::service::{audit, default_targets, next_id, set_setting};
+use crate::{Actor, StoreError};
+use gongfu_core::village::{date_string, short_name};
+use gongfu_core::zone::{DesignationStatus, Tier};
+use gongfu_demo::{DemoDistrict, DivisionKind, DivisionRow, TownCentre};
+use serde_json::json;
+use sqlx::{Any, Transaction};
+use time::macros::date;
+
+/// What `seed_demo` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeedOutcome {
+    Seeded { divisions: usize, zones: usize },
+    AlreadyDemo,
+}
+
+async fn insert_registry(
+    tx: &mut Transaction<'_, Any>,
+    towns: &[TownCentre],
+    divisions: &[DivisionRow],
+) -> Result<(), StoreError> {
+    for t in towns {
+        sqlx::query(
+            "INSERT INTO towns (code, name, terrain, lon, lat) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&t.code)
+        .bind(&t.name)
+        .bind(t.terrain.as_str())
+        .bind(t.lon)
+        .bind(t.lat)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for d in divisions {
+        if !towns.iter().any(|t| t.code == d.town_code) {
+            sqlx::query("INSERT INTO towns (code, name, terrain) VALUES ($1, $2, '') ON CONFLICT (code) DO NOTHING")
+                .bind(&d.town_code)
+                .bind(&d.town_name)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let kind = match d.kind {
+            DivisionKind::Village => "village",
+            DivisionKind::Community => "community",
+        };
+        sqlx::query("INSERT INTO divisions (code, town_code, name, official_name, kind) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&d.code)
+            .bind(&d.town_code)
+            .bind(short_name(&d.name))
+            .bind(&d.name)
+            .bind(kind)
+            .execute(&mut **tx)
+            .await?;
+    }
+    default_targets(tx).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Loads the real division list into an empty database (no figures, no zones).
+    pub async fn load_registry(
+        &self,
+        actor: &Actor,
+        towns: &[TownCentre],
+        divisions: &[DivisionRow],
+    ) -> Result<usize, StoreError> {
+        let _turn = self.write_lock.lock().await;
+        if !self.is_empty().await? {
+            return Err(StoreError::Refused("数据库中已有区划名录".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        insert_registry(&mut tx, towns, divisions).await?;
+        audit(
+            &mut tx,
+            actor,
+            "import",
+            "divisions",
+            "registry",
+            None,
+            Some(json!({"divisions": divisions.len()})),
+        )
+        .await?;
+        next_id(&mut tx, "generation").await?;
+        tx.commit().await?;
+        Ok(divisions.len())
+    }
+
+    /// Seeds the demo district into an empty database, once. A database already seeded by the
+    /// demo is left as it is; one that holds other data is refused untouched.
+    pub async fn seed_demo(
+        &self,
+        towns: &[TownCentre],
+        divisions: &[DivisionRow],
+        demo: &DemoDistrict,
+    ) -> Result<SeedOutcome, StoreError> {
+        if self.setting("demo").await?.as_deref() == Some("1") {
+            return Ok(SeedOutcome::AlreadyDemo);
+        }
+        if !self.is_empty().await? {
+            return Err(StoreError::Refused(
+                "该数据库已有非演示数据，--demo 不会改动它；请换一个新的数据库文件".into(),
+            ));
+        }
+        let _turn = self.write_lock.lock().await;
+        let actor = Actor::system("demo");
+        let mut tx = self.pool.begin().await?;
+        insert_registry(&mut tx, towns, divisions).await?;
+        for d in &demo.divisions {
+            let ring: Vec<[f64; 2]> = d.boundary.iter().map(|(x, y)| [*x, *y]).collect();
+            let geometry = json!({"type": "Polygon", "coordinates": [ring]}).to_string();
+            sqlx::query(
+                "UPDATE divisions SET lon = $1, lat = $2, boundary = $3, tags = $4 WHERE code = $5",
+            )
+            .bind(d.lon)
+            .bind(d.lat)
+            .bind(geometry)
+            .bind(d.tags.join(","))
+            .bind(&d.code)
+            .execute(&mut *tx)
+            .await?;
+            for y in &d.years {
+                sqlx::query("INSERT INTO village_years (village_code, year, population, households, operating_income_fen, disposable_income_fen, area_km2) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&d.code)
+                    .bind(y.year as i64)
+                    .bind(y.population)
+                    .bind(y.households)
+                    .bind(y.operating_income_fen)
+                    .bind(y.disposable_income_fen)
+                    .bind(y.area_km2)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        // The pilots were named in 2024; their 2025 designations are invented to show the
+        // target board at work: two provincial bids, municipal and district key zones.
+        let designations_2025 = [
+            (Tier::Provincial, DesignationStatus::Recognised),
+            (Tier::Provincial, DesignationStatus::Applied),
+            (Tier::Municipal, DesignationStatus::Recognised),
+            (Tier::DistrictKey, DesignationStatus::Recognised),
+            (Tier::DistrictKey, DesignationStatus::Recognised),
+            (Tier::DistrictKey, DesignationStatus::Applied),
+            (Tier::District, DesignationStatus::Recognised),
+            (Tier::Cultivating, DesignationStatus::Recognised),
+        ];
+        let founded = date!(2024 - 03 - 01);
+        for (i, z) in demo.pilot_zones.iter().enumerate() {
+            let id = next_id(&mut tx, "zones").await?;
+            sqlx::query("INSERT INTO zones (id, name, theme, key_village, lead_official, note, founded_on, dissolved_on, version) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, 1)")
+                .bind(id)
+                .bind(&z.name)
+                .bind(&z.theme)
+                .bind(&z.key_village)
+                .bind(&z.lead_official)
+                .bind(&z.note)
+                .bind(date_string(founded))
+                .execute(&mut *tx)
+                .await?;
+            for m in &z.members {
+                let role = if *m == z.key_village { "key" } else { "linked" };
+                sqlx::query("INSERT INTO zone_members (zone_id, village_code, role, from_date, to_date) VALUES ($1, $2, $3, $4, NULL)")
+                    .bind(id)
+                    .bind(m)
+                    .bind(role)
+                    .bind(date_string(founded))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (year, tier, status) in [
+                (2024, Tier::District, DesignationStatus::Recognised),
+                (2025, designations_2025[i % 8].0, designations_2025[i % 8].1),
+            ] {
+                sqlx::query("INSERT INTO zone_designations (zone_id, year, tier, status) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(year as i64)
+                    .bind(tier.as_str())
+                    .bind(status.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        set_setting(&mut tx, "demo", "1").await?;
+        audit(
+            &mut tx,
+            &actor,
+            "seed",
+            "demo",
+            "district",
+            None,
+            Some(json!({"divisions": demo.divisions.len(), "zones": demo.pilot_zones.len()})),
+        )
+        .await?;
+        next_id(&mut tx, "generation").await?;
+        tx.commit().await?;
+        Ok(SeedOutcome::Seeded {
+            divisions: demo.divisions.len(),
+            zones: demo.pilot_zones.len(),
+        })
+    }
+}

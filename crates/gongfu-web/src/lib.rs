@@ -1,0 +1,79 @@
+//! The web skin of Gongfu: server-rendered Chinese pages (askama + htmx, ECharts for charts
+//! and the map, all vendored) and the JSON API under `/api/v1`, both thin layers over the
+//! service functions of `gongfu-store`. This is the only crate that knows about HTTP and HTML.
+
+pub mod api;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+pub mod statics;
+pub mod views;
+
+use axum::Router;
+use axum::routing::get;
+use gongfu_store::Store;
+use std::sync::Arc;
+use time::Date;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The clock, injectable so tests can pin "today".
+    pub today: Arc<dyn Fn() -> Date + Send + Sync>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            today: Arc::new(gongfu_store::service::today),
+        }
+    }
+    pub fn today(&self) -> Date {
+        (self.today)()
+    }
+}
+
+/// The whole application: pages, API, static files.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .merge(api::routes())
+        .merge(pages::routes())
+        .route("/static/{*path}", get(statics::serve))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(state: AppState, addr: std::net::SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,188 @@
+//! The OpenAPI 3.1 document served at `/api/openapi.json`, written out by hand from the same
+//! route list as `api::routes` (a test checks the two agree).
+
+use axum::Json;
+use serde_json::{Value, json};
+
+/// (method, path, summary in Chinese, request body schema name or "")
+pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
+    ("get", "/healthz", "健康检查（数据库可用时返回 ok）", ""),
+    (
+        "get",
+        "/api/v1/dashboard",
+        "总览指标：覆盖率、片区等级、经营性收入、薄弱村、目标进度",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/villages",
+        "村庄名录：搜索、按镇街/片区/薄弱村筛选、排序、分页",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/villages/{code}",
+        "单个村：基本信息、历年数据、所属片区及历史",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/villages/{code}/status",
+        "设置村状态：正常 / 撤并（含去向）/ 撤销，自生效日期起",
+        "VillageStatus",
+    ),
+    (
+        "post",
+        "/api/v1/villages/{code}/move",
+        "调整村归属：移入某片区或移出（zone_id 为 null）",
+        "MoveVillage",
+    ),
+    ("get", "/api/v1/zones", "片区列表", ""),
+    ("post", "/api/v1/zones", "新建片区", "ZoneInput"),
+    (
+        "get",
+        "/api/v1/zones/{id}",
+        "片区详情：成员、等级、成员历史",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/zones/{id}",
+        "编辑片区（需提供 version，防止覆盖他人修改）",
+        "ZoneInput",
+    ),
+    (
+        "post",
+        "/api/v1/zones/{id}/dissolve",
+        "撤销片区（成员记录于生效日期结束）",
+        "Dissolve",
+    ),
+    (
+        "put",
+        "/api/v1/zones/{id}/designations/{year}",
+        "设定片区某年的等级与状态（申报→认定→验收，或退出）",
+        "Designation",
+    ),
+    (
+        "get",
+        "/api/v1/coverage",
+        "全域覆盖：行政村总数、已覆盖数、未覆盖名单、分镇街统计",
+        "",
+    ),
+    ("get", "/api/v1/targets", "目标任务及完成进度", ""),
+    ("put", "/api/v1/targets", "设定某年某项目标值", "Target"),
+    (
+        "get",
+        "/api/v1/settings",
+        "设置：薄弱村经营性收入标准（分）",
+        "",
+    ),
+    ("put", "/api/v1/settings", "修改薄弱村标准", "Settings"),
+    (
+        "get",
+        "/api/v1/map/villages.geojson",
+        "一张图：全部村社边界（GeoJSON，属性含片区、收入、薄弱村）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/years",
+        "导入年度数据（xlsx 请求体；mode=dry_run 只检查，mode=apply 全部成功才写入）",
+        "xlsx",
+    ),
+    (
+        "get",
+        "/api/v1/import/years/template.xlsx",
+        "下载年度数据导入模板",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/boundaries",
+        "导入村边界（GeoJSON 请求体，按村代码匹配；mode 同上）",
+        "geojson",
+    ),
+    ("get", "/api/v1/export/villages.xlsx", "导出村庄名录", ""),
+    ("get", "/api/v1/export/zones.xlsx", "导出片区", ""),
+    ("get", "/api/v1/export/years.xlsx", "导出历年数据", ""),
+];
+
+fn schemas() -> Value {
+    let s = |t: &str| json!({"type": t});
+    json!({
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": s("string"), "message": {"type": "string", "description": "中文说明"},
+            "details": {"type": "array", "items": {"type": "object", "properties": {"field": s("string"), "code": s("string"), "message": s("string")}}}}}}},
+        "ZoneInput": {"type": "object", "required": ["name", "key_village", "villages"], "properties": {
+            "name": s("string"), "key_village": {"type": "string", "description": "重点村 12 位代码"},
+            "villages": {"type": "array", "items": s("string"), "description": "全部成员村代码（含重点村）"},
+            "theme": s("string"), "lead_official": s("string"), "note": s("string"),
+            "effective": {"type": "string", "format": "date"},
+            "designation": {"$ref": "#/components/schemas/Designation"},
+            "version": {"type": "integer", "description": "编辑时必填：读取时的版本号"}}},
+        "Designation": {"type": "object", "required": ["tier"], "properties": {
+            "year": s("integer"), "tier": {"type": "string", "enum": ["provincial", "municipal", "district_key", "district", "cultivating"]},
+            "status": {"type": "string", "enum": ["applied", "recognised", "accepted", "exited"]}}},
+        "Dissolve": {"type": "object", "required": ["version"], "properties": {"version": s("integer"), "effective": {"type": "string", "format": "date"}}},
+        "MoveVillage": {"type": "object", "properties": {"zone_id": {"type": ["integer", "null"]}, "effective": {"type": "string", "format": "date"}}},
+        "VillageStatus": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["active", "merged", "withdrawn"]}, "from": {"type": "string", "format": "date"}, "merged_into": s("string")}},
+        "Target": {"type": "object", "required": ["year", "metric", "value"], "properties": {"year": s("integer"), "metric": s("string"), "value": s("integer"), "note": s("string")}},
+        "Settings": {"type": "object", "required": ["weak_income_below_fen"], "properties": {"weak_income_below_fen": s("integer")}},
+        "Coverage": {"type": "object", "required": ["total", "covered", "uncovered"], "properties": {
+            "total": s("integer"), "covered": s("integer"), "share_bp": s("integer"),
+            "uncovered": {"type": "array", "items": {"type": "object", "required": ["code", "name", "town"], "properties": {"code": s("string"), "name": s("string"), "town": s("string")}}}}},
+        "ImportReport": {"type": "object", "properties": {"ok": s("boolean"), "applied": s("boolean"), "rows": s("integer"),
+            "errors": {"type": "array", "items": {"type": "object", "properties": {"row": s("integer"), "column": s("string"), "value": s("string"), "reason": s("string")}}}}},
+    })
+}
+
+pub fn build() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (method, path, summary, body) in OPERATIONS {
+        let mut op = json!({
+            "summary": summary,
+            "responses": {
+                "200": {"description": "成功"},
+                "default": {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        });
+        let params: Vec<Value> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        if !params.is_empty() {
+            op["parameters"] = json!(params);
+        }
+        match *body {
+            "" => {}
+            "xlsx" => {
+                op["requestBody"] = json!({"required": true, "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}});
+                op["responses"]["200"] = json!({"description": "检查 / 导入结果", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}});
+            }
+            "geojson" => {
+                op["requestBody"] = json!({"required": true, "content": {"application/geo+json": {"schema": {"type": "object"}}}});
+                op["responses"]["200"] = json!({"description": "检查 / 导入结果", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}});
+            }
+            name => {
+                op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+            }
+        }
+        if *path == "/api/v1/coverage" {
+            op["responses"]["200"] = json!({"description": "覆盖情况", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coverage"}}}});
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "共富片区管理平台 API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "柯桥区乡村共富联合体 / 共富片区：区划名录、片区、覆盖、目标、一张图、Excel 与 GeoJSON 导入导出。金额一律为整数“分”。"},
+        "paths": paths,
+        "components": {"schemas": schemas()},
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

@@ -1,0 +1,290 @@
+//! 总览 (dashboard), 全域覆盖 (coverage) and 目标任务 (targets).
+
+use super::{Layout, form_pairs, form_value, json_island};
+use crate::AppState;
+use crate::api::RequestActor;
+use crate::error::PageError;
+use crate::views::{self, Dashboard};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongfu_core::coverage::CoverageReport;
+use gongfu_core::money::bp_percent_string;
+use gongfu_core::targets::{Metric, Progress, Target};
+use gongfu_core::{DataYear, DomainError, Fen};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub layout: Layout,
+    pub d: Dashboard,
+    pub data_json: String,
+}
+
+impl DashboardPage {
+    pub fn coverage_pct(&self) -> String {
+        bp_percent_string(self.d.coverage_bp)
+    }
+    pub fn income_total(&self) -> String {
+        Fen(self.d.income_total_fen).wan_yuan_string()
+    }
+    pub fn income_median(&self) -> String {
+        self.d
+            .income_median_fen
+            .map(|f| Fen(f).wan_yuan_string())
+            .unwrap_or_else(|| "—".into())
+    }
+    pub fn growth(&self) -> String {
+        self.d
+            .income_growth_bp
+            .map(bp_percent_string)
+            .unwrap_or_else(|| "—".into())
+    }
+    pub fn uncovered(&self) -> usize {
+        self.d.villages_total - self.d.villages_covered
+    }
+    pub fn year_text(&self) -> String {
+        self.d
+            .year
+            .map(|y| format!("{y}年"))
+            .unwrap_or_else(|| "暂无数据".into())
+    }
+}
+
+pub async fn page(State(st): State<AppState>) -> Result<Response, PageError> {
+    let snap = st.store.snapshot().await?;
+    let d = views::dashboard(&snap, st.today());
+    let data_json = json_island(&d);
+    Ok(DashboardPage {
+        layout: Layout::new("总览", "dashboard", snap.is_demo),
+        d,
+        data_json,
+    }
+    .into_response())
+}
+
+pub struct TownRow {
+    pub code: String,
+    pub name: String,
+    pub total: usize,
+    pub covered: usize,
+    pub pct: String,
+    pub pct_width: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "coverage.html")]
+pub struct CoveragePage {
+    pub layout: Layout,
+    pub c: CoverageReport,
+    pub share: String,
+    pub towns: Vec<TownRow>,
+    pub day: String,
+}
+
+pub async fn coverage_page(State(st): State<AppState>) -> Result<Response, PageError> {
+    let snap = st.store.snapshot().await?;
+    let day = st.today();
+    let c = snap.coverage(day);
+    let towns = c
+        .by_town
+        .iter()
+        .map(|t| {
+            let bp = if t.total == 0 {
+                0
+            } else {
+                t.covered as i64 * 10_000 / t.total as i64
+            };
+            TownRow {
+                code: t.town_code.to_string(),
+                name: t.town.clone(),
+                total: t.total,
+                covered: t.covered,
+                pct: bp_percent_string(bp),
+                pct_width: bp / 100,
+            }
+        })
+        .collect();
+    Ok(CoveragePage {
+        layout: Layout::new("全域覆盖", "coverage", snap.is_demo),
+        share: bp_percent_string(c.share_bp()),
+        c,
+        towns,
+        day: gongfu_core::village::date_string(day),
+    }
+    .into_response())
+}
+
+pub struct TargetRow {
+    pub year: i32,
+    pub label: String,
+    pub target: String,
+    pub actual: String,
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub note: String,
+}
+
+fn format_value(metric: Metric, v: i64) -> String {
+    if metric.is_bp() {
+        bp_percent_string(v)
+    } else {
+        format!("{v} 个")
+    }
+}
+
+fn target_rows(progress: &[Progress]) -> Vec<TargetRow> {
+    progress
+        .iter()
+        .map(|p| TargetRow {
+            year: p.target.year,
+            label: p.target.metric.label(),
+            target: format_value(p.target.metric, p.target.value),
+            actual: p
+                .actual
+                .map(|a| format_value(p.target.metric, a))
+                .unwrap_or_else(|| "暂无数据".into()),
+            state: match (p.actual, p.met) {
+                (None, _) => "待数据",
+                (_, true) => "已达成",
+                _ => "未达成",
+            },
+            state_class: match (p.actual, p.met) {
+                (None, _) => "muted",
+                (_, true) => "ok",
+                _ => "warn",
+            },
+            note: p.target.note.clone(),
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "targets.html")]
+pub struct TargetsPage {
+    pub layout: Layout,
+    pub rows: Vec<TargetRow>,
+    pub metrics: Vec<(String, String)>,
+    pub weak_threshold_yuan: String,
+    pub errors: Vec<String>,
+    pub saved: bool,
+}
+
+async fn render_targets(
+    st: &AppState,
+    errors: Vec<String>,
+    saved: bool,
+) -> Result<Response, PageError> {
+    let snap = st.store.snapshot().await?;
+    let progress = gongfu_core::targets::progress(&snap.targets, &snap.target_facts(st.today()));
+    let mut metrics: Vec<(String, String)> = gongfu_core::zone::Tier::ALL
+        .iter()
+        .map(|t| Metric::ZonesOfTier(*t))
+        .chain([
+            Metric::DistrictZonesCumulative,
+            Metric::OperatingIncomeGrowthBp,
+            Metric::CoverageBp,
+        ])
+        .map(|m| (m.key(), m.label()))
+        .collect();
+    metrics.dedup();
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        TargetsPage {
+            layout: Layout::new("目标任务", "targets", snap.is_demo),
+            rows: target_rows(&progress),
+            metrics,
+            weak_threshold_yuan: (snap.weak_rule.income_below.0 / 100).to_string(),
+            errors,
+            saved,
+        },
+    )
+        .into_response())
+}
+
+pub async fn targets_page(
+    State(st): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    render_targets(&st, vec![], q.contains_key("saved")).await
+}
+
+/// Saves either a target (`form=target`) or the weak-village threshold (`form=weak`).
+pub async fn targets_submit(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let pairs = form_pairs(&body);
+    let result: Result<(), Vec<DomainError>> = async {
+        match form_value(&pairs, "form").as_str() {
+            "weak" => {
+                let fen = Fen::parse_yuan(&form_value(&pairs, "weak_income_below_yuan")).map_err(
+                    |mut e| {
+                        e.message = format!("薄弱村标准：{}", e.message);
+                        vec![e]
+                    },
+                )?;
+                st.store
+                    .set_weak_threshold(&actor, fen)
+                    .await
+                    .map_err(store_errors)
+            }
+            _ => {
+                let metric = Metric::parse(&form_value(&pairs, "metric")).map_err(|e| vec![e])?;
+                let year = DataYear::parse(&form_value(&pairs, "year"))
+                    .map_err(|e| vec![e])?
+                    .get();
+                let raw = form_value(&pairs, "value");
+                let value = if metric.is_bp() {
+                    // Rates are typed as percentages (12.5) and stored as basis points.
+                    Fen::parse_yuan(raw.trim_end_matches('%'))
+                        .map(|f| f.0)
+                        .map_err(|_| {
+                            vec![DomainError::new(
+                                "invalid_number",
+                                "value",
+                                format!("目标值「{raw}」不是有效的百分数"),
+                            )]
+                        })?
+                } else {
+                    raw.trim().parse::<i64>().map_err(|_| {
+                        vec![DomainError::new(
+                            "invalid_number",
+                            "value",
+                            format!("目标值「{raw}」不是整数"),
+                        )]
+                    })?
+                };
+                let t = Target {
+                    year,
+                    metric,
+                    value,
+                    note: form_value(&pairs, "note"),
+                };
+                st.store.set_target(&actor, &t).await.map_err(store_errors)
+            }
+        }
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/targets?saved=1").into_response()),
+        Err(errors) => {
+            render_targets(&st, errors.into_iter().map(|e| e.message).collect(), false).await
+        }
+    }
+}
+
+pub fn store_errors(e: gongfu_store::StoreError) -> Vec<DomainError> {
+    match e {
+        gongfu_store::StoreError::Invalid(v) => v,
+        other => vec![DomainError::new("refused", "", other.to_string())],
+    }
+}

@@ -1,0 +1,247 @@
+// Gongfu page behaviour. No inline scripts: pages carry data in <script type="application/json">
+// islands and data-* attributes, and this file wires them up.
+(function () {
+  'use strict';
+
+  var PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452',
+    '#9a60b4', '#ea7ccc', '#2f4554', '#c23531', '#61a0a8', '#d48265', '#749f83', '#ca8622', '#6e7074'];
+  var NONE = '#d5dbe1';
+  var COMMUNITY = '#eceff3';
+  var INCOME_BANDS = [[50, '50万以下', '#fde0c5'], [80, '50–80万', '#facba6'], [100, '80–100万', '#f8b58b'],
+    [150, '100–150万', '#f59e72'], [300, '150–300万', '#f2855d'], [1000, '300–1000万', '#ef6a4c'], [Infinity, '1000万以上', '#c8322a']];
+
+  function island(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function wan(fen) {
+    return fen == null ? '—' : (fen / 1000000).toLocaleString('zh-CN', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  }
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+  function charts() {
+    return window.echarts;
+  }
+  function makeChart(el, opts) {
+    var c = charts().init(el, null, opts || { renderer: 'svg' });
+    window.addEventListener('resize', function () { c.resize(); });
+    return c;
+  }
+
+  function dashboard() {
+    var d = island('dashboard-data');
+    if (!d || !charts()) return;
+    var towns = document.getElementById('chart-towns');
+    if (towns) {
+      makeChart(towns).setOption({
+        grid: { left: 70, right: 16, top: 30, bottom: 24 },
+        legend: { data: ['已覆盖', '未覆盖'], top: 0 },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        xAxis: { type: 'value', minInterval: 1 },
+        yAxis: { type: 'category', data: d.by_town.map(function (t) { return t.name; }), inverse: true },
+        series: [
+          { name: '已覆盖', type: 'bar', stack: 'v', data: d.by_town.map(function (t) { return t.covered; }), itemStyle: { color: '#1f7a4d' } },
+          { name: '未覆盖', type: 'bar', stack: 'v', data: d.by_town.map(function (t) { return t.villages - t.covered; }), itemStyle: { color: '#e0a93b' } }
+        ]
+      });
+      towns.style.height = Math.max(300, d.by_town.length * 22 + 60) + 'px';
+    }
+    var bands = document.getElementById('chart-bands');
+    if (bands) {
+      makeChart(bands).setOption({
+        grid: { left: 40, right: 16, top: 20, bottom: 50 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: d.income_bands.map(function (b) { return b[0]; }), axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: 'value', name: '村数', minInterval: 1 },
+        series: [{ type: 'bar', data: d.income_bands.map(function (b) { return b[1]; }), itemStyle: { color: '#b8322a' } }]
+      });
+    }
+    var trend = document.getElementById('chart-trend');
+    if (trend) {
+      makeChart(trend).setOption({
+        grid: { left: 70, right: 16, top: 20, bottom: 30 },
+        tooltip: { trigger: 'axis', valueFormatter: function (v) { return v + ' 万元'; } },
+        xAxis: { type: 'category', data: d.income_by_year.map(function (r) { return r[0] + '年'; }) },
+        yAxis: { type: 'value', name: '万元' },
+        series: [{ type: 'line', data: d.income_by_year.map(function (r) { return Math.round(r[1] / 1000000); }), itemStyle: { color: '#1d5fa8' }, label: { show: true } }]
+      });
+    }
+  }
+
+  function villageYears() {
+    var rows = island('village-years');
+    var el = document.getElementById('chart-village-years');
+    if (!rows || !el || !charts() || rows.length === 0) { if (el) el.style.display = 'none'; return; }
+    makeChart(el).setOption({
+      grid: { left: 60, right: 60, top: 40, bottom: 30 },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: rows.map(function (r) { return r.year + '年'; }) },
+      yAxis: [{ type: 'value', name: '经营性收入（万元）' }, { type: 'value', name: '人均可支配（元）' }],
+      series: [
+        { name: '经营性收入（万元）', type: 'bar', data: rows.map(function (r) { return +(r.operating_income_fen / 1000000).toFixed(1); }), itemStyle: { color: '#b8322a' } },
+        { name: '人均可支配收入（元）', type: 'line', yAxisIndex: 1, data: rows.map(function (r) { return Math.round(r.disposable_income_fen / 100); }), itemStyle: { color: '#1d5fa8' } }
+      ]
+    });
+  }
+
+  function zoneColour(id) {
+    return PALETTE[(id * 7) % PALETTE.length];
+  }
+  function townColour(code) {
+    var n = parseInt(code.slice(-3), 10) || 0;
+    return PALETTE[(n * 5) % PALETTE.length];
+  }
+  function incomeColour(fen) {
+    if (fen == null) return NONE;
+    var w = fen / 1000000;
+    for (var i = 0; i < INCOME_BANDS.length; i++) if (w < INCOME_BANDS[i][0]) return INCOME_BANDS[i][2];
+    return NONE;
+  }
+  function colourOf(p, mode) {
+    if (p.kind === 'community' && mode !== 'town') return COMMUNITY;
+    if (mode === 'income') return incomeColour(p.operating_income_fen);
+    if (mode === 'weak') return p.weak === true ? '#c2410c' : (p.weak === false ? '#9fd3b5' : NONE);
+    if (mode === 'town') return townColour(p.code.slice(0, 9));
+    return p.zone_id == null ? NONE : zoneColour(p.zone_id);
+  }
+
+  function drawMap(el, geo, mode, mapName) {
+    var items = geo.features.map(function (f) {
+      var p = f.properties;
+      var item = { name: p.code, value: p.operating_income_fen, itemStyle: { areaColor: colourOf(p, mode) }, props: p };
+      if (p.role === 'key') item.label = { show: true, formatter: '★' + p.name, color: '#3b0764', fontWeight: 'bold' };
+      return item;
+    });
+    var chart = charts().getInstanceByDom(el) || makeChart(el);
+    chart.setOption({
+      tooltip: {
+        trigger: 'item',
+        formatter: function (x) {
+          var p = x.data && x.data.props;
+          if (!p) return '';
+          return esc(p.town + ' · ' + p.name) + '<br>' + (p.zone_name ? esc(p.zone_name) : (p.kind === 'community' ? '社区' : '未纳入片区')) +
+            '<br>经营性收入 ' + wan(p.operating_income_fen) + ' 万元' + (p.weak ? '（薄弱村）' : '');
+        }
+      },
+      series: [{
+        type: 'map', map: mapName, nameProperty: 'code', roam: true, selectedMode: false,
+        label: { show: false }, emphasis: { label: { show: false }, itemStyle: { areaColor: '#ffe08a' } },
+        itemStyle: { borderColor: '#ffffff', borderWidth: 0.6 },
+        data: items
+      }]
+    }, true);
+    return chart;
+  }
+
+  function legendFor(mode) {
+    var el = document.querySelector('.legend-note');
+    if (!el) return;
+    if (mode === 'income') {
+      el.innerHTML = INCOME_BANDS.map(function (b) { return '<span class="swatch" style="background:' + b[2] + '"></span>' + b[1]; }).join(' ');
+    } else if (mode === 'weak') {
+      el.innerHTML = '<span class="swatch" style="background:#c2410c"></span>薄弱村 <span class="swatch" style="background:#9fd3b5"></span>非薄弱村 <span class="swatch" style="background:' + COMMUNITY + '"></span>社区';
+    } else if (mode === 'town') {
+      el.textContent = '每种颜色为一个镇街';
+    } else {
+      el.innerHTML = '★ 重点村　每种颜色为一个片区　<span class="swatch" style="background:' + NONE + '"></span>未纳入片区 <span class="swatch" style="background:' + COMMUNITY + '"></span>社区';
+    }
+  }
+
+  function showCard(code) {
+    var card = document.getElementById('village-card');
+    if (!card) return;
+    card.innerHTML = '<p class="muted">加载中…</p>';
+    fetch('/api/v1/villages/' + encodeURIComponent(code)).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.json();
+    }).then(function (d) {
+      var v = d.village;
+      var zone = v.zone_id ? '<a href="/zones/' + v.zone_id + '">' + esc(v.zone_name) + '</a>' + (v.role === 'key' ? '（重点村）' : '（联结村）')
+        : (v.kind === 'community' ? '社区不纳入联合体' : '<span class="warn-text">未纳入联合体</span>');
+      card.innerHTML = '<h2 id="card-name">' + esc(v.name) + '</h2>' +
+        '<p class="muted">' + esc(v.town) + ' · ' + esc(v.code) + '</p>' +
+        '<dl>' +
+        '<dt>所属片区</dt><dd>' + zone + '</dd>' +
+        '<dt>经营性收入</dt><dd>' + wan(v.operating_income_fen) + ' 万元' + (v.year ? '（' + v.year + '年）' : '') + (v.weak ? ' <span class="tag weak">薄弱村</span>' : '') + '</dd>' +
+        '<dt>户籍人口</dt><dd>' + (v.population == null ? '—' : v.population.toLocaleString('zh-CN')) + '</dd>' +
+        '<dt>人均可支配收入</dt><dd>' + (v.disposable_income_fen == null ? '—' : Math.round(v.disposable_income_fen / 100).toLocaleString('zh-CN') + ' 元') + '</dd>' +
+        '<dt>产业</dt><dd>' + (v.tags.length ? esc(v.tags.join('、')) : '—') + '</dd>' +
+        '</dl><p><a class="btn" href="/villages/' + encodeURIComponent(v.code) + '">查看详情</a></p>';
+    }).catch(function (e) {
+      card.innerHTML = '<p class="errors">村情加载失败：' + esc(e.message) + '</p>';
+    });
+  }
+
+  function mainMap() {
+    var el = document.getElementById('map');
+    if (!el || !charts()) return;
+    el.innerHTML = '<p class="muted" style="padding:16px">地图加载中…</p>';
+    fetch(el.dataset.src).then(function (r) { return r.json(); }).then(function (geo) {
+      el.innerHTML = '';
+      charts().registerMap('district', geo);
+      var select = document.getElementById('map-colour');
+      var mode = select ? select.value : 'zone';
+      var chart = drawMap(el, geo, mode, 'district');
+      legendFor(mode);
+      el.dataset.drawn = String(geo.features.length);
+      chart.on('click', function (x) { if (x.name) showCard(x.name); });
+      if (select) select.addEventListener('change', function () {
+        drawMap(el, geo, select.value, 'district');
+        legendFor(select.value);
+      });
+    }).catch(function (e) {
+      el.innerHTML = '<p class="errors">地图数据加载失败：' + esc(e.message) + '</p>';
+    });
+  }
+
+  function zoneMap() {
+    var el = document.getElementById('zone-map');
+    if (!el || !charts()) return;
+    fetch(el.dataset.src).then(function (r) { return r.json(); }).then(function (geo) {
+      if (!geo.features.length) { el.style.display = 'none'; return; }
+      var name = 'zone-' + el.dataset.src;
+      charts().registerMap(name, geo);
+      var chart = drawMap(el, geo, 'zone', name);
+      chart.setOption({ series: [{ label: { show: true, formatter: function (x) { return x.data && x.data.props ? x.data.props.name : ''; }, fontSize: 11 } }] });
+      chart.on('click', function (x) { if (x.name) window.location.href = '/villages/' + x.name; });
+    });
+  }
+
+  function zoneForm() {
+    var town = document.getElementById('pick-town');
+    var picker = document.getElementById('picker');
+    var key = document.getElementById('key-village');
+    if (!picker) return;
+    if (town) town.addEventListener('change', function () {
+      picker.querySelectorAll('.pick').forEach(function (p) {
+        var box = p.querySelector('input');
+        p.classList.toggle('hidden', !!town.value && p.dataset.town !== town.value && !box.checked);
+      });
+    });
+    if (key) key.addEventListener('change', function () {
+      var box = picker.querySelector('input[value="' + key.value + '"]');
+      if (box && !box.disabled) box.checked = true;
+    });
+  }
+
+  function confirms() {
+    document.querySelectorAll('form[data-confirm]').forEach(function (f) {
+      f.addEventListener('submit', function (e) {
+        if (!window.confirm(f.dataset.confirm)) e.preventDefault();
+      });
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    dashboard();
+    villageYears();
+    mainMap();
+    zoneMap();
+    zoneForm();
+    confirms();
+  });
+})();

@@ -1,0 +1,97 @@
+//! Shared test harness: a real SQLite file seeded with the demo district, the whole router,
+//! and requests sent through it.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use gongfu_store::Store;
+use gongfu_web::AppState;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::sync::Arc;
+use time::macros::date;
+use tower::ServiceExt;
+
+pub struct App {
+    pub router: Router,
+    pub store: Store,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn demo_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("test.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
+    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
+    let district = gongfu_demo::generate(&divisions, &towns, 7);
+    store
+        .seed_demo(&towns, &divisions, &district)
+        .await
+        .unwrap();
+    let mut state = AppState::new(store.clone());
+    state.today = Arc::new(|| date!(2025 - 06 - 30));
+    App {
+        router: gongfu_web::router(state),
+        store,
+        _dir: dir,
+    }
+}
+
+impl App {
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, body)
+    }
+    pub async fn get(&self, uri: &str) -> (StatusCode, Vec<u8>) {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+    pub async fn get_json(&self, uri: &str) -> (StatusCode, Value) {
+        let (s, b) = self.get(uri).await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+    pub async fn send_json(&self, method: &str, uri: &str, body: Value) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let (s, b) = self.send(req).await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+    pub async fn post_bytes(&self, uri: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let req = Request::post(uri).body(Body::from(bytes)).unwrap();
+        let (s, b) = self.send(req).await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+    pub async fn post_form(&self, uri: &str, form: &str) -> (StatusCode, String) {
+        let req = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_string()))
+            .unwrap();
+        let (s, b) = self.send(req).await;
+        (s, String::from_utf8_lossy(&b).into_owned())
+    }
+    /// Codes of villages in no zone, from the API.
+    pub async fn uncovered(&self) -> Vec<(String, String)> {
+        let (_, c) = self.get_json("/api/v1/coverage").await;
+        c["uncovered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u["code"].as_str().unwrap().to_string(),
+                    u["town"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}

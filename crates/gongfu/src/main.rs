@@ -1,0 +1,153 @@
+//! `gongfu`: the one binary of the platform.
+//!
+//! `gongfu serve [--demo] [--db PATH_OR_URL] [--addr HOST:PORT]` runs the web platform;
+//! `gongfu demo --db …` only seeds the demo district; `gongfu init --db …` loads the real
+//! division list into a new database.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use gongfu_store::seed::SeedOutcome;
+use gongfu_store::{Actor, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "gongfu",
+    version,
+    about = "共富片区管理平台 (Gongfu): rural common-prosperity zones"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArg {
+    /// SQLite file path (created if missing) or a postgres:// URL. Default: $GONGFU_DATABASE_URL,
+    /// else gongfu.db in the current directory.
+    #[arg(long)]
+    db: Option<String>,
+}
+
+impl DbArg {
+    fn resolve(&self) -> String {
+        self.db
+            .clone()
+            .or_else(|| std::env::var("GONGFU_DATABASE_URL").ok())
+            .unwrap_or_else(|| "gongfu.db".into())
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web platform.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Seed the demo district into an empty database first (never touches real data).
+        #[arg(long)]
+        demo: bool,
+        /// Seed for the demo generator.
+        #[arg(long, default_value_t = 20240301)]
+        seed: u64,
+    },
+    /// Seed the demo district into an empty database and exit.
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, default_value_t = 20240301)]
+        seed: u64,
+    },
+    /// Load the real 柯桥区 division list into a new, empty database.
+    Init {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+fn bundled() -> Result<(Vec<gongfu_demo::TownCentre>, Vec<gongfu_demo::DivisionRow>)> {
+    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV)
+        .map_err(anyhow::Error::msg)
+        .context("bundled town_centres.csv")?;
+    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV)
+        .map_err(anyhow::Error::msg)
+        .context("bundled keqiao_divisions.csv")?;
+    Ok((towns, divisions))
+}
+
+async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
+    let (towns, divisions) = bundled()?;
+    let district = gongfu_demo::generate(&divisions, &towns, seed);
+    match store.seed_demo(&towns, &divisions, &district).await? {
+        SeedOutcome::Seeded { divisions, zones } => {
+            tracing::info!(divisions, zones, seed, "demo district seeded (演示数据)")
+        }
+        SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
+    }
+    Ok(())
+}
+
+async fn open(db: &DbArg) -> Result<Store> {
+    let url = db.resolve();
+    tracing::info!(db = %gongfu_store::db::redact_url(&url), "opening database");
+    Store::open(&url).await.with_context(|| {
+        format!(
+            "cannot open database {}",
+            gongfu_store::db::redact_url(&url)
+        )
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve {
+            db,
+            addr,
+            demo,
+            seed,
+        } => {
+            let store = open(&db).await?;
+            if demo {
+                seed_demo(&store, seed).await?;
+            } else if store.is_empty().await? {
+                let (towns, divisions) = bundled()?;
+                let n = store
+                    .load_registry(&Actor::system("init"), &towns, &divisions)
+                    .await?;
+                tracing::info!(
+                    divisions = n,
+                    "empty database: loaded the 柯桥区 division list"
+                );
+            }
+            let state = gongfu_web::AppState::new(store);
+            println!("共富片区管理平台 listening on http://{addr}");
+            gongfu_web::serve(state, addr).await?;
+        }
+        Command::Demo { db, seed } => {
+            let store = open(&db).await?;
+            seed_demo(&store, seed).await?;
+        }
+        Command::Init { db } => {
+            let store = open(&db).await?;
+            if !store.is_empty().await? {
+                bail!("database already holds a registry");
+            }
+            let (towns, divisions) = bundled()?;
+            let n = store
+                .load_registry(&Actor::system("init"), &towns, &divisions)
+                .await?;
+            println!("loaded {n} divisions");
+        }
+    }
+    Ok(())
+}
