@@ -77,7 +77,8 @@ impl Store {
                 Box::pin(async move {
                     for pragma in [
                         "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = NORMAL",
+                        // FULL: a committed transaction survives a power cut, not only a crash.
+                        "PRAGMA synchronous = FULL",
                         "PRAGMA foreign_keys = ON",
                         "PRAGMA busy_timeout = 10000",
                     ] {

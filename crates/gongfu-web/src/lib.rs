@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(pages::routes())
         .route("/static/{*path}", get(statics::serve))
+        .route("/favicon.ico", get(statics::favicon))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
         .with_state(state)

@@ -7,6 +7,11 @@ use axum::response::{IntoResponse, Response};
 
 const FILES: &[(&str, &str, &[u8])] = &[
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../static/favicon.svg"),
+    ),
+    (
         "app.css",
         "text/css; charset=utf-8",
         include_bytes!("../static/app.css"),
@@ -27,6 +32,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/vendor/htmx.min.js"),
     ),
 ];
+
+/// Browsers ask for `/favicon.ico` whatever the page says; answer with the SVG icon.
+pub async fn favicon() -> Response {
+    serve(Path("favicon.svg".to_string())).await
+}
 
 pub async fn serve(Path(path): Path<String>) -> Response {
     match FILES.iter().find(|(name, _, _)| *name == path) {

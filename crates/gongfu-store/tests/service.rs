@@ -1,0 +1,432 @@
+//! The write path against a real SQLite database: all-or-nothing, optimistic locking, the
+//! audit log, the demo guard, and the membership invariant under random edits.
+
+use gongfu_core::village::{DivisionKind, YearlyFigures};
+use gongfu_core::{DataYear, Fen, VillageCode, ZoneId};
+use gongfu_store::seed::SeedOutcome;
+use gongfu_store::service::ZoneInput;
+use gongfu_store::{Actor, Store, StoreError};
+use proptest::prelude::*;
+use sqlx::Row;
+use time::Date;
+use time::macros::date;
+
+fn inputs() -> (Vec<gongfu_demo::TownCentre>, Vec<gongfu_demo::DivisionRow>) {
+    (
+        gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap(),
+        gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap(),
+    )
+}
+
+async fn demo_store(url: &str) -> Store {
+    let store = Store::open(url).await.unwrap();
+    let (towns, divisions) = inputs();
+    let d = gongfu_demo::generate(&divisions, &towns, 3);
+    store.seed_demo(&towns, &divisions, &d).await.unwrap();
+    store
+}
+
+fn actor() -> Actor {
+    Actor {
+        name: "测试员".into(),
+        address: "127.0.0.1".into(),
+    }
+}
+
+async fn audit_count(store: &Store) -> i64 {
+    sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get::<i64, _>(0)
+}
+
+/// Free villages with their town codes.
+async fn free_villages(store: &Store, day: Date) -> Vec<(String, String)> {
+    let snap = store.snapshot().await.unwrap();
+    snap.coverage(day)
+        .uncovered
+        .iter()
+        .map(|u| (u.code.to_string(), u.town_code.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_refuses_a_database_that_holds_other_data_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("real.db");
+    let store = Store::open(url.to_str().unwrap()).await.unwrap();
+    let (towns, divisions) = inputs();
+    store
+        .load_registry(&actor(), &towns, &divisions)
+        .await
+        .unwrap();
+    let generation = store.generation().await.unwrap();
+    let d = gongfu_demo::generate(&divisions, &towns, 1);
+    let err = store.seed_demo(&towns, &divisions, &d).await.unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err}");
+    assert_eq!(store.generation().await.unwrap(), generation);
+    let snap = store.snapshot().await.unwrap();
+    assert!(!snap.is_demo);
+    assert!(snap.zones.is_empty());
+}
+
+#[tokio::test]
+async fn seeding_the_demo_twice_is_harmless_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db");
+    let store = demo_store(url.to_str().unwrap()).await;
+    let (towns, divisions) = inputs();
+    let d = gongfu_demo::generate(&divisions, &towns, 3);
+    assert_eq!(
+        store.seed_demo(&towns, &divisions, &d).await.unwrap(),
+        SeedOutcome::AlreadyDemo
+    );
+    drop(store);
+    let again = Store::open(url.to_str().unwrap()).await.unwrap();
+    let snap = again.snapshot().await.unwrap();
+    assert_eq!(snap.divisions.len(), 341);
+    assert_eq!(snap.zones.len(), 8);
+}
+
+#[tokio::test]
+async fn an_import_with_bad_rows_writes_nothing() {
+    let store = demo_store("sqlite::memory:").await;
+    let snap = store.snapshot().await.unwrap();
+    let good = snap
+        .divisions
+        .iter()
+        .find(|d| d.division.kind == DivisionKind::Village)
+        .unwrap()
+        .division
+        .code
+        .clone();
+    let before = snap.figures(&good, 2025).unwrap().clone();
+    let mut changed = before.clone();
+    changed.operating_income = Fen(123_456_789);
+    let mut bad = before.clone();
+    bad.households = bad.population + 1;
+    let rows = vec![
+        (good.clone(), changed),
+        (VillageCode::parse("330603999999").unwrap(), before.clone()),
+        (good.clone(), bad),
+    ];
+    let audits = audit_count(&store).await;
+    match store.import_years(&actor(), &rows, "test").await {
+        Err(StoreError::Invalid(errors)) => {
+            assert_eq!(errors.len(), 2, "{errors:?}");
+            assert!(errors[0].field.starts_with("rows[1]"));
+            assert!(errors[1].field.starts_with("rows[2]"));
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let snap = store.snapshot().await.unwrap();
+    assert_eq!(snap.figures(&good, 2025).unwrap(), &before);
+    assert_eq!(audit_count(&store).await, audits);
+}
+
+#[tokio::test]
+async fn a_good_import_upserts_and_is_audited() {
+    let store = demo_store("sqlite::memory:").await;
+    let snap = store.snapshot().await.unwrap();
+    let code = snap
+        .divisions
+        .iter()
+        .find(|d| d.division.kind == DivisionKind::Village)
+        .unwrap()
+        .division
+        .code
+        .clone();
+    let f = YearlyFigures {
+        year: DataYear::new(2026).unwrap(),
+        population: 2000,
+        households: 700,
+        operating_income: Fen::from_yuan(1_000_000),
+        disposable_income: Fen::from_yuan(60_000),
+        area_km2: 2.5,
+    };
+    let audits = audit_count(&store).await;
+    store
+        .import_years(&actor(), &[(code.clone(), f.clone())], "test")
+        .await
+        .unwrap();
+    let snap = store.snapshot().await.unwrap();
+    assert_eq!(snap.figures(&code, 2026), Some(&f));
+    assert_eq!(snap.latest_year(), Some(2026));
+    assert_eq!(audit_count(&store).await, audits + 1);
+}
+
+#[tokio::test]
+async fn two_editors_of_one_zone_cannot_overwrite_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path().join("c.db").to_str().unwrap()).await;
+    let snap = store.snapshot().await.unwrap();
+    let z = snap.zones[0].clone();
+    let day = date!(2025 - 06 - 30);
+    let villages: Vec<String> = snap
+        .members(z.id, day)
+        .iter()
+        .map(|m| m.village.to_string())
+        .collect();
+    let input = |name: &str| ZoneInput {
+        name: name.into(),
+        key_village: z.key_village.to_string(),
+        villages: villages.clone(),
+        ..Default::default()
+    };
+    let (who, first, second) = (actor(), input("甲的名字"), input("乙的名字"));
+    let (a, b) = tokio::join!(
+        store.update_zone(&who, z.id, z.version, &first, day),
+        store.update_zone(&who, z.id, z.version, &second, day),
+    );
+    let oks = [a.is_ok(), b.is_ok()].iter().filter(|x| **x).count();
+    assert_eq!(oks, 1, "exactly one editor wins: {a:?} {b:?}");
+    let loser = if a.is_err() { a } else { b };
+    assert!(matches!(loser, Err(StoreError::Conflict { .. })));
+    let snap = store.snapshot().await.unwrap();
+    assert_eq!(snap.zone(z.id).unwrap().version, z.version + 1);
+}
+
+#[tokio::test]
+async fn every_write_leaves_who_what_and_the_before_and_after_in_the_audit_log() {
+    let store = demo_store("sqlite::memory:").await;
+    let day = date!(2025 - 06 - 30);
+    let free = free_villages(&store, day).await;
+    let town = &free[0].1;
+    let picks: Vec<String> = free
+        .iter()
+        .filter(|(_, t)| t == town)
+        .take(2)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let input = ZoneInput {
+        name: "审计测试片区".into(),
+        key_village: picks[0].clone(),
+        villages: picks.clone(),
+        ..Default::default()
+    };
+    let id = store.create_zone(&actor(), &input, day).await.unwrap();
+    let snap = store.snapshot().await.unwrap();
+    store
+        .dissolve_zone(&actor(), id, snap.zone(id).unwrap().version, day)
+        .await
+        .unwrap();
+    let rows = sqlx::query(
+        "SELECT actor, address, action, entity, entity_id, before_json, after_json FROM audit_log WHERE entity = 'zone' AND entity_id = $1 ORDER BY id",
+    )
+    .bind(id.to_string())
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].get::<String, _>("action"), "create");
+    assert_eq!(rows[0].get::<String, _>("actor"), "测试员");
+    assert_eq!(rows[0].get::<String, _>("address"), "127.0.0.1");
+    assert!(
+        rows[0]
+            .get::<String, _>("after_json")
+            .contains("审计测试片区")
+    );
+    assert_eq!(rows[1].get::<String, _>("action"), "dissolve");
+    assert!(rows[1].get::<String, _>("before_json").contains(&picks[1]));
+}
+
+#[tokio::test]
+async fn a_village_cannot_be_merged_while_it_is_in_a_zone() {
+    let store = demo_store("sqlite::memory:").await;
+    let snap = store.snapshot().await.unwrap();
+    let day = date!(2025 - 06 - 30);
+    let member = snap.members(snap.zones[0].id, day)[1].village.clone();
+    let other = snap
+        .divisions
+        .iter()
+        .find(|d| d.division.kind == DivisionKind::Village && d.division.code != member)
+        .unwrap()
+        .division
+        .code
+        .clone();
+    let status = gongfu_core::village::VillageStatus::Merged {
+        from: day,
+        into: other,
+    };
+    match store
+        .set_village_status(&actor(), member.as_str(), status)
+        .await
+        .unwrap_err()
+    {
+        StoreError::Invalid(e) => assert_eq!(e[0].code, "still_member"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_withdrawn_village_leaves_the_coverage_count_from_its_date() {
+    let store = demo_store("sqlite::memory:").await;
+    let day = date!(2025 - 06 - 30);
+    let free = free_villages(&store, day).await;
+    let before = store.snapshot().await.unwrap().coverage(day).total;
+    let status = gongfu_core::village::VillageStatus::Withdrawn {
+        from: date!(2025 - 01 - 01),
+    };
+    store
+        .set_village_status(&actor(), &free[0].0, status)
+        .await
+        .unwrap();
+    let snap = store.snapshot().await.unwrap();
+    assert_eq!(snap.coverage(day).total, before - 1);
+    assert_eq!(snap.coverage(date!(2024 - 12 - 31)).total, before);
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create { town: usize, size: usize },
+    Edit { zone: usize, add: usize, drop: bool },
+    Move { from_zone: usize, to_zone: usize },
+    Dissolve { zone: usize },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0usize..16, 2usize..5).prop_map(|(town, size)| Op::Create { town, size }),
+        (0usize..8, 0usize..3, any::<bool>()).prop_map(|(zone, add, drop)| Op::Edit {
+            zone,
+            add,
+            drop
+        }),
+        (0usize..8, 0usize..8).prop_map(|(from_zone, to_zone)| Op::Move { from_zone, to_zone }),
+        (0usize..8).prop_map(|zone| Op::Dissolve { zone }),
+    ]
+}
+
+fn pick<T: Copy>(v: &[T], i: usize) -> Option<T> {
+    if v.is_empty() {
+        None
+    } else {
+        Some(v[i % v.len()])
+    }
+}
+
+async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let store = demo_store("sqlite::memory:").await;
+    let mut day = date!(2025 - 01 - 01);
+    for (n, op) in ops.into_iter().enumerate() {
+        day = day.next_day().unwrap();
+        let snap = store.snapshot().await.unwrap();
+        let live: Vec<ZoneId> = snap
+            .zones
+            .iter()
+            .filter(|z| z.dissolved_on.is_none())
+            .map(|z| z.id)
+            .collect();
+        // Any outcome is allowed (validation may refuse); the invariants must hold after it.
+        let _ = match op {
+            Op::Create { town, size } => {
+                let free = free_villages(&store, day).await;
+                let Some((_, t)) = free.get(town % free.len().max(1)).cloned() else {
+                    continue;
+                };
+                let picks: Vec<String> = free
+                    .iter()
+                    .filter(|(_, x)| *x == t)
+                    .take(size)
+                    .map(|(c, _)| c.clone())
+                    .collect();
+                let input = ZoneInput {
+                    name: format!("随机片区{n}"),
+                    key_village: picks[0].clone(),
+                    villages: picks,
+                    ..Default::default()
+                };
+                store.create_zone(&actor(), &input, day).await.map(|_| ())
+            }
+            Op::Edit { zone, add, drop } => {
+                let Some(id) = pick(&live, zone) else {
+                    continue;
+                };
+                let z = snap.zone(id).unwrap();
+                let mut villages: Vec<String> = snap
+                    .members(id, day)
+                    .iter()
+                    .map(|m| m.village.to_string())
+                    .collect();
+                if drop && villages.len() > 2 {
+                    let pos = villages
+                        .iter()
+                        .position(|v| *v != z.key_village.to_string())
+                        .unwrap();
+                    villages.remove(pos);
+                }
+                // Villages that may be held elsewhere: validation must refuse those.
+                villages.extend(
+                    snap.divisions
+                        .iter()
+                        .filter(|d| d.division.kind == DivisionKind::Village)
+                        .skip(add * 37)
+                        .take(add)
+                        .map(|d| d.division.code.to_string()),
+                );
+                let input = ZoneInput {
+                    name: z.name.clone(),
+                    key_village: z.key_village.to_string(),
+                    villages,
+                    ..Default::default()
+                };
+                store
+                    .update_zone(&actor(), id, z.version, &input, day)
+                    .await
+            }
+            Op::Move { from_zone, to_zone } => {
+                let (Some(a), Some(b)) = (pick(&live, from_zone), pick(&live, to_zone)) else {
+                    continue;
+                };
+                let Some(m) = snap
+                    .members(a, day)
+                    .into_iter()
+                    .find(|m| m.role == gongfu_core::zone::MemberRole::Linked)
+                else {
+                    continue;
+                };
+                store
+                    .move_village(&actor(), m.village.as_str(), Some(b), day)
+                    .await
+            }
+            Op::Dissolve { zone } => {
+                let Some(id) = pick(&live, zone) else {
+                    continue;
+                };
+                store
+                    .dissolve_zone(&actor(), id, snap.zone(id).unwrap().version, day)
+                    .await
+            }
+        };
+        let snap = store.snapshot().await.unwrap();
+        prop_assert!(gongfu_core::zone::check_history(&snap.memberships).is_ok());
+        for z in snap.zones.iter().filter(|z| z.dissolved_on.is_none()) {
+            let members = snap.members(z.id, day);
+            prop_assert!(
+                members.len() >= 2,
+                "zone {} has {} members",
+                z.name,
+                members.len()
+            );
+            prop_assert!(members.iter().any(
+                |m| m.village == z.key_village && m.role == gongfu_core::zone::MemberRole::Key
+            ));
+        }
+        let cov = snap.coverage(day);
+        prop_assert_eq!(cov.covered + cov.uncovered.len(), cov.total);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+    /// Random sequences of creates, edits, moves and dissolutions through the real service
+    /// layer and database never put a village in two zones, never leave a zone without its
+    /// key village or with fewer than two villages, and keep coverage total.
+    #[test]
+    fn random_edits_through_the_database_keep_every_invariant(ops in proptest::collection::vec(op(), 1..25)) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(run_ops(ops))?;
+    }
+}
