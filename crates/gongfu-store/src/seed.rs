@@ -59,6 +59,46 @@ async fn insert_registry(
     Ok(())
 }
 
+/// The demo's one village merger: the smallest village (2025 population) outside the pilot
+/// zones merges into the nearest other village of its town. Deterministic for a given demo.
+fn demo_merger<'a>(
+    divisions: &'a [DivisionRow],
+    demo: &'a DemoDistrict,
+) -> Option<(&'a str, &'a str)> {
+    let in_pilot = |code: &str| {
+        demo.pilot_zones
+            .iter()
+            .any(|z| z.members.iter().any(|m| m == code))
+    };
+    let town_of = |code: &str| {
+        divisions
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.town_code.as_str())
+    };
+    let village = |code: &str| {
+        divisions
+            .iter()
+            .any(|d| d.code == code && d.kind == DivisionKind::Village)
+    };
+    let pop =
+        |d: &gongfu_demo::DemoDivision| d.years.last().map(|y| y.population).unwrap_or(i64::MAX);
+    let gone = demo
+        .divisions
+        .iter()
+        .filter(|d| village(&d.code) && !in_pilot(&d.code))
+        .min_by(|a, b| pop(a).cmp(&pop(b)).then(a.code.cmp(&b.code)))?;
+    let town = town_of(&gone.code)?;
+    let dist =
+        |d: &gongfu_demo::DemoDivision| (d.lon - gone.lon).powi(2) + (d.lat - gone.lat).powi(2);
+    let into = demo
+        .divisions
+        .iter()
+        .filter(|d| d.code != gone.code && village(&d.code) && town_of(&d.code) == Some(town))
+        .min_by(|a, b| dist(a).total_cmp(&dist(b)))?;
+    Some((gone.code.as_str(), into.code.as_str()))
+}
+
 impl Store {
     /// Loads the real division list into an empty database (no figures, no zones).
     pub async fn load_registry(
@@ -181,6 +221,16 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+        }
+        if let Some((gone, into)) = demo_merger(divisions, demo) {
+            // The policy counts 213 villages where the 2023 list has 214: villages merge in
+            // Zhejiang. The demo shows one such merger so the counts follow the policy.
+            sqlx::query("UPDATE divisions SET status = 'merged', status_from = $1, merged_into = $2 WHERE code = $3")
+                .bind(date_string(date!(2024 - 01 - 01)))
+                .bind(into)
+                .bind(gone)
+                .execute(&mut *tx)
+                .await?;
         }
         set_setting(&mut tx, "demo", "1").await?;
         audit(

@@ -19,10 +19,13 @@ async fn coverage_has_the_fixed_shape_and_counts_villages_only() {
     let app = demo_app().await;
     let (s, c) = app.get_json("/api/v1/coverage").await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(c["total"], 214, "214 villages, communities excluded");
+    assert_eq!(
+        c["total"], 213,
+        "214 villages less the demo merger, communities excluded"
+    );
     let covered = c["covered"].as_u64().unwrap();
     let uncovered = c["uncovered"].as_array().unwrap();
-    assert_eq!(covered as usize + uncovered.len(), 214);
+    assert_eq!(covered as usize + uncovered.len(), 213);
     assert!(
         covered >= 16,
         "the 8 pilot consortia cover at least 16 villages"
@@ -238,7 +241,7 @@ async fn villages_filter_sort_and_paginate() {
     let app = demo_app().await;
     let (s, all) = app.get_json("/api/v1/villages?per_page=500").await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(all["total"], 214);
+    assert_eq!(all["total"], 214, "the list keeps the merged village");
     let (_, weak) = app.get_json("/api/v1/villages?weak=1&per_page=500").await;
     assert!(
         weak["items"]
