@@ -45,8 +45,8 @@ impl CoverageReport {
 }
 
 /// Computes coverage on `day` from the registry and the membership history.
-pub fn coverage(
-    divisions: &[Division],
+pub fn coverage<'a>(
+    divisions: impl IntoIterator<Item = &'a Division>,
     town_names: &BTreeMap<TownCode, String>,
     memberships: &[Membership],
     day: Date,
@@ -61,7 +61,7 @@ pub fn coverage(
     let mut total = 0;
     let mut covered = 0;
     let mut counted: Vec<&Division> = divisions
-        .iter()
+        .into_iter()
         .filter(|d| d.counts_for_coverage_on(day))
         .collect();
     counted.sort_by(|a, b| a.code.cmp(&b.code));

@@ -71,6 +71,12 @@ pub struct Snapshot {
     years: HashMap<VillageCode, Vec<YearlyFigures>>,
     index: HashMap<VillageCode, usize>,
     town_index: HashMap<TownCode, usize>,
+    zone_index: HashMap<ZoneId, usize>,
+    /// Positions in `memberships` per village and per zone, so lookups stay cheap at
+    /// province scale (20,000 villages, thousands of membership lines).
+    lines_by_village: HashMap<VillageCode, Vec<usize>>,
+    lines_by_zone: HashMap<ZoneId, Vec<usize>>,
+    designations_by_zone: HashMap<ZoneId, Vec<usize>>,
     /// Derived artefacts the web layer builds once per snapshot (the map GeoJSON …).
     pub derived: Derived,
 }
@@ -276,8 +282,26 @@ impl Snapshot {
             .enumerate()
             .map(|(i, t)| (t.code.clone(), i))
             .collect();
+        let zone_index = zones.iter().enumerate().map(|(i, z)| (z.id, i)).collect();
+        let mut lines_by_village: HashMap<VillageCode, Vec<usize>> = HashMap::new();
+        let mut lines_by_zone: HashMap<ZoneId, Vec<usize>> = HashMap::new();
+        for (i, m) in memberships.iter().enumerate() {
+            lines_by_village
+                .entry(m.village.clone())
+                .or_default()
+                .push(i);
+            lines_by_zone.entry(m.zone).or_default().push(i);
+        }
+        let mut designations_by_zone: HashMap<ZoneId, Vec<usize>> = HashMap::new();
+        for (i, (z, _)) in designations.iter().enumerate() {
+            designations_by_zone.entry(*z).or_default().push(i);
+        }
         Ok(Snapshot {
             generation,
+            zone_index,
+            designations_by_zone,
+            lines_by_village,
+            lines_by_zone,
             towns,
             divisions,
             zones,
@@ -353,22 +377,37 @@ impl Snapshot {
     }
 
     pub fn zone(&self, id: ZoneId) -> Option<&ZoneRec> {
-        self.zones.iter().find(|z| z.id == id)
+        self.zone_index.get(&id).map(|i| &self.zones[*i])
+    }
+
+    /// Every membership line of a village, oldest first.
+    pub fn lines_of_village(&self, code: &VillageCode) -> impl Iterator<Item = &Membership> {
+        self.lines_by_village
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.memberships[*i])
+    }
+
+    /// Every membership line of a zone.
+    pub fn lines_of_zone(&self, zone: ZoneId) -> impl Iterator<Item = &Membership> {
+        self.lines_by_zone
+            .get(&zone)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.memberships[*i])
     }
 
     /// The membership line holding `code` on `day`, if any.
     pub fn membership_of(&self, code: &VillageCode, day: Date) -> Option<&Membership> {
-        self.memberships
-            .iter()
-            .find(|m| &m.village == code && m.is_current_on(day))
+        self.lines_of_village(code).find(|m| m.is_current_on(day))
     }
 
     /// Members of a zone on `day`, key village first.
     pub fn members(&self, zone: ZoneId, day: Date) -> Vec<&Membership> {
         let mut v: Vec<&Membership> = self
-            .memberships
-            .iter()
-            .filter(|m| m.zone == zone && m.is_current_on(day))
+            .lines_of_zone(zone)
+            .filter(|m| m.is_current_on(day))
             .collect();
         v.sort_by_key(|m| (m.role != MemberRole::Key, m.village.clone()));
         v
@@ -396,16 +435,21 @@ impl Snapshot {
     }
 
     pub fn coverage(&self, day: Date) -> CoverageReport {
-        let ds: Vec<Division> = self.divisions.iter().map(|d| d.division.clone()).collect();
-        coverage(&ds, &self.town_names(), &self.memberships, day)
+        coverage(
+            self.divisions.iter().map(|d| &d.division),
+            &self.town_names(),
+            &self.memberships,
+            day,
+        )
     }
 
     /// Designations of a zone, by year.
     pub fn designations_of(&self, zone: ZoneId) -> Vec<&Designation> {
-        self.designations
-            .iter()
-            .filter(|(z, _)| *z == zone)
-            .map(|(_, d)| d)
+        self.designations_by_zone
+            .get(&zone)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.designations[*i].1)
             .collect()
     }
 

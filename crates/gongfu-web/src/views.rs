@@ -173,7 +173,14 @@ pub fn village_page(snap: &Snapshot, day: Date, q: &VillageQuery) -> VillagePage
     let zone = q.zone.as_deref().filter(|s| !s.is_empty());
     let weak = q.weak.as_deref().filter(|s| !s.is_empty());
     let kind = q.kind.as_deref().unwrap_or("village");
-    let mut rows: Vec<VillageRow> = Vec::new();
+    // Filter and sort on cheap keys first; full rows are built only for the page shown, which
+    // keeps the list fast at province scale.
+    struct Hit {
+        idx: usize,
+        income: Option<i64>,
+        population: Option<i64>,
+    }
+    let mut hits: Vec<Hit> = Vec::new();
     for (i, d) in snap.divisions.iter().enumerate() {
         if kind != "all" && d.division.kind.as_str() != kind {
             continue;
@@ -190,53 +197,54 @@ pub fn village_page(snap: &Snapshot, day: Date, q: &VillageQuery) -> VillagePage
         {
             continue;
         }
-        let row = village_row(snap, i, day, year);
         if let Some(z) = zone {
+            let m = snap.membership_of(&d.division.code, day);
             let ok = match z {
-                "none" => row.zone_id.is_none(),
-                "any" => row.zone_id.is_some(),
-                id => row.zone_id.map(|x| x.to_string()).as_deref() == Some(id),
+                "none" => m.is_none(),
+                "any" => m.is_some(),
+                id => m.is_some_and(|m| m.zone.to_string() == id),
             };
             if !ok {
                 continue;
             }
         }
-        if let Some(w) = weak
-            && row.weak != Some(w == "1")
-        {
-            continue;
+        let f = year.and_then(|y| snap.figures(&d.division.code, y));
+        if let Some(w) = weak {
+            let is_weak = (d.division.kind == DivisionKind::Village)
+                .then(|| f.map(|f| snap.weak_rule.is_weak(f)))
+                .flatten();
+            if is_weak != Some(w == "1") {
+                continue;
+            }
         }
-        rows.push(row);
+        hits.push(Hit {
+            idx: i,
+            income: f.map(|f| f.operating_income.0),
+            population: f.map(|f| f.population),
+        });
     }
+    let name = |h: &Hit| &snap.divisions[h.idx].division.name;
+    let town_of = |h: &Hit| snap.divisions[h.idx].division.town.as_str();
     match q.sort.as_deref().unwrap_or("code") {
-        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-        "town" => rows.sort_by(|a, b| (&a.town_code, &a.code).cmp(&(&b.town_code, &b.code))),
-        "income" => {
-            rows.sort_by_key(|r| (r.operating_income_fen.unwrap_or(i64::MAX), r.code.clone()))
+        "name" => hits.sort_by(|a, b| name(a).cmp(name(b))),
+        "town" => hits.sort_by(|a, b| (town_of(a), a.idx).cmp(&(town_of(b), b.idx))),
+        "income" => hits.sort_by_key(|h| (h.income.unwrap_or(i64::MAX), h.idx)),
+        "-income" => hits.sort_by_key(|h| (std::cmp::Reverse(h.income.unwrap_or(i64::MIN)), h.idx)),
+        "population" => hits.sort_by_key(|h| (h.population.unwrap_or(i64::MAX), h.idx)),
+        "-population" => {
+            hits.sort_by_key(|h| (std::cmp::Reverse(h.population.unwrap_or(i64::MIN)), h.idx))
         }
-        "-income" => rows.sort_by_key(|r| {
-            (
-                std::cmp::Reverse(r.operating_income_fen.unwrap_or(i64::MIN)),
-                r.code.clone(),
-            )
-        }),
-        "population" => rows.sort_by_key(|r| (r.population.unwrap_or(i64::MAX), r.code.clone())),
-        "-population" => rows.sort_by_key(|r| {
-            (
-                std::cmp::Reverse(r.population.unwrap_or(i64::MIN)),
-                r.code.clone(),
-            )
-        }),
         _ => {}
     }
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let total = rows.len();
+    let total = hits.len();
     let pages = total.div_ceil(per_page).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let rows = rows
-        .into_iter()
+    let rows = hits
+        .iter()
         .skip((page - 1) * per_page)
         .take(per_page)
+        .map(|h| village_row(snap, h.idx, day, year))
         .collect();
     VillagePage {
         rows,
@@ -528,10 +536,7 @@ pub fn zone_members(snap: &Snapshot, zone: ZoneId, day: Date) -> Vec<MemberRow> 
     snap.members(zone, day)
         .into_iter()
         .filter_map(|m| {
-            let idx = snap
-                .divisions
-                .iter()
-                .position(|d| d.division.code == m.village)?;
+            let idx = snap.division_index(&m.village)?;
             Some(MemberRow {
                 village: village_row(snap, idx, day, year),
                 role: if m.role == MemberRole::Key {
