@@ -784,6 +784,57 @@ impl Store {
         Ok(())
     }
 
+    /// 产业与资源标签: replaces a village's tags. `expected_version` is the division version the
+    /// user read.
+    pub async fn set_village_tags(
+        &self,
+        actor: &Actor,
+        village: &str,
+        expected_version: i64,
+        tags: &str,
+    ) -> Result<(), StoreError> {
+        let (_turn, snap) = self.write_turn().await?;
+        let code = VillageCode::parse(village)?;
+        let d = snap.division(&code).ok_or_else(|| StoreError::NotFound {
+            what: format!("村 {code}"),
+        })?;
+        let tags = gongfu_core::village::parse_tags(tags)?;
+        if d.version != expected_version {
+            return Err(StoreError::Conflict {
+                what: format!("「{}」", d.division.name),
+                current: d.version,
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        let res = sqlx::query(
+            "UPDATE divisions SET tags = $1, version = version + 1 WHERE code = $2 AND version = $3",
+        )
+        .bind(tags.join(","))
+        .bind(code.as_str())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                what: format!("「{}」", d.division.name),
+                current: d.version,
+            });
+        }
+        audit(
+            &mut tx,
+            actor,
+            "set_tags",
+            "village",
+            code.as_str(),
+            Some(json!({"tags": d.tags})),
+            Some(json!({"tags": tags})),
+        )
+        .await?;
+        bump_generation(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Writes yearly figures, all or nothing. Rows must already be validated by the caller's
     /// parser; codes must exist.
     pub async fn import_years(

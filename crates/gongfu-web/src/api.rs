@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/villages/{code}", get(get_village))
         .route("/api/v1/villages/{code}/status", post(set_village_status))
         .route("/api/v1/villages/{code}/move", post(move_village))
+        .route("/api/v1/villages/{code}/tags", put(set_village_tags))
         .route("/api/v1/zones", get(list_zones).post(create_zone))
         .route("/api/v1/zones/{id}", get(get_zone).put(update_zone))
         .route("/api/v1/zones/{id}/dissolve", post(dissolve_zone))
@@ -156,7 +157,7 @@ pub fn village_detail(
         .and_then(|b| serde_json::from_str(b).ok())
         .unwrap_or(Value::Null);
     Ok(json!({
-        "village": row, "status_from": status_from, "merged_into": merged_into,
+        "village": row, "version": d.version, "status_from": status_from, "merged_into": merged_into,
         "weak_rule_income_below_fen": snap.weak_rule.income_below.0,
         "years": years, "membership_history": history, "boundary": boundary, "demo": snap.is_demo,
     }))
@@ -209,6 +210,25 @@ async fn set_village_status(
 ) -> Result<Json<Value>, ApiError> {
     let status = parse_status(&b)?;
     st.store.set_village_status(&actor, &code, status).await?;
+    let snap = st.store.snapshot().await?;
+    Ok(Json(village_detail(&snap, &code, st.today())?))
+}
+
+#[derive(Deserialize)]
+pub struct TagsBody {
+    pub tags: Vec<String>,
+    pub version: i64,
+}
+
+async fn set_village_tags(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Path(code): Path<String>,
+    Json(b): Json<TagsBody>,
+) -> Result<Json<Value>, ApiError> {
+    st.store
+        .set_village_tags(&actor, &code, b.version, &b.tags.join(","))
+        .await?;
     let snap = st.store.snapshot().await?;
     Ok(Json(village_detail(&snap, &code, st.today())?))
 }

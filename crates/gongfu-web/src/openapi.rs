@@ -37,6 +37,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "调整村归属：移入某片区或移出（zone_id 为 null）",
         "MoveVillage",
     ),
+    (
+        "put",
+        "/api/v1/villages/{code}/tags",
+        "修改村的产业与资源标签（需提供 version）",
+        "VillageTags",
+    ),
     ("get", "/api/v1/zones", "片区列表", ""),
     ("post", "/api/v1/zones", "新建片区", "ZoneInput"),
     (
@@ -126,6 +132,7 @@ fn schemas() -> Value {
         "Dissolve": {"type": "object", "required": ["version"], "properties": {"version": s("integer"), "effective": {"type": "string", "format": "date"}}},
         "MoveVillage": {"type": "object", "properties": {"zone_id": {"type": ["integer", "null"]}, "effective": {"type": "string", "format": "date"}}},
         "VillageStatus": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["active", "merged", "withdrawn"]}, "from": {"type": "string", "format": "date"}, "merged_into": s("string")}},
+        "VillageTags": {"type": "object", "required": ["tags", "version"], "properties": {"tags": {"type": "array", "items": s("string")}, "version": s("integer")}},
         "Target": {"type": "object", "required": ["year", "metric", "value"], "properties": {"year": s("integer"), "metric": s("string"), "value": s("integer"), "note": s("string")}},
         "Settings": {"type": "object", "required": ["weak_income_below_fen"], "properties": {"weak_income_below_fen": s("integer")}},
         "Coverage": {"type": "object", "required": ["total", "covered", "uncovered"], "properties": {

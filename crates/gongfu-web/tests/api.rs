@@ -386,3 +386,28 @@ async fn the_openapi_document_lists_every_route() {
         assert!(doc["paths"][p].is_object(), "{p}");
     }
 }
+
+#[tokio::test]
+async fn tags_are_edited_with_the_version_read_and_a_stale_edit_is_refused() {
+    let app = demo_app().await;
+    let (_, v) = app.get_json("/api/v1/villages/330603105209").await;
+    let version = v["version"].as_i64().expect("version");
+    let (s, after) = app
+        .send_json(
+            "PUT",
+            "/api/v1/villages/330603105209/tags",
+            json!({"tags": ["茶叶", "旅游"], "version": version}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{after}");
+    assert_eq!(after["village"]["tags"], json!(["茶叶", "旅游"]));
+    let (s, e) = app
+        .send_json(
+            "PUT",
+            "/api/v1/villages/330603105209/tags",
+            json!({"tags": ["竹笋"], "version": version}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(e["error"]["code"], "version_conflict");
+}

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/villages/{code}", get(villages::detail))
         .route("/villages/{code}/move", post(villages::move_submit))
         .route("/villages/{code}/status", post(villages::status_submit))
+        .route("/villages/{code}/tags", post(villages::tags_submit))
         .route("/zones", get(zones::list).post(zones::create_submit))
         .route("/zones/new", get(zones::new_form))
         .route("/zones/{id}", get(zones::detail))

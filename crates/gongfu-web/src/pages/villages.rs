@@ -162,6 +162,7 @@ pub struct VillageDetailPage {
     pub status_from: String,
     pub merged_into: String,
     pub weak_rule: String,
+    pub version: i64,
     pub errors: Vec<String>,
 }
 
@@ -237,6 +238,7 @@ async fn render_detail(
             status_from: detail["status_from"].as_str().unwrap_or("").to_string(),
             merged_into: detail["merged_into"].as_str().unwrap_or("").to_string(),
             weak_rule: Fen(snap.weak_rule.income_below.0).wan_yuan_string(),
+            version: snap.divisions[idx].version,
             v,
             zone,
             years,
@@ -305,6 +307,24 @@ pub async fn status_submit(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/villages/{code}")).into_response()),
         Err(e) => render_detail(&st, &code, messages(e)).await,
+    }
+}
+
+pub async fn tags_submit(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let pairs = form_pairs(&body);
+    let version = form_value(&pairs, "version").parse::<i64>().unwrap_or(-1);
+    match st
+        .store
+        .set_village_tags(&actor, &code, version, &form_value(&pairs, "tags"))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/villages/{code}")).into_response()),
+        Err(e) => render_detail(&st, &code, messages(e.into())).await,
     }
 }
 
