@@ -155,6 +155,8 @@
     var card = document.getElementById('village-card');
     if (!card) return;
     card.innerHTML = '<p class="muted">加载中…</p>';
+    // On a phone the card sits below the map: bring it into view.
+    if (window.innerWidth < 800) card.scrollIntoView({ behavior: 'smooth', block: 'start' });
     fetch('/api/v1/villages/' + encodeURIComponent(code)).then(function (r) {
       if (!r.ok) throw new Error('HTTP ' + r.status);
       return r.json();
