@@ -7,6 +7,8 @@
 //                 errors, uncaught page errors and any request leaving localhost in
 //                 `page.__errors` (external requests are blocked: no CDN, ever).
 // screenshot()    saves a PNG into e2e/screenshots/ (gitignored) to look at.
+// getJson()       GET an API path of a started server, parsed, with a readable error.
+// horizontalOverflow()  how far a page sticks out sideways, and which elements do it.
 //
 // The binary comes from $GONGFU_BIN (scripts/test.sh sets it to the absolute path of
 // target/debug/gongfu); without it, ../target/debug/gongfu relative to this file is used.
@@ -260,4 +262,58 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   const file = path.join(SCREENSHOT_DIR, `${safe}.png`);
   await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+/**
+ * GET `${server.url}${path}` and return the parsed JSON body; throws a readable error on a
+ * non-2xx answer.
+ */
+export async function getJson(server, path) {
+  const res = await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(15_000) });
+  const text = await res.text();
+  if (!res.ok) {
+    throw new Error(`GET ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`GET ${path} did not answer JSON (${err.message}): ${text.slice(0, 200)}`);
+  }
+}
+
+/**
+ * How the page overflows horizontally, measured against `width` (the viewport the test asked
+ * for, not window.innerWidth: on a mobile viewport Chromium widens the layout viewport to fit
+ * content that sticks out, so innerWidth grows with the overflow). Returns the document's
+ * scrollWidth, window.innerWidth and up to 8 elements whose right edge passes `width` and that
+ * are not inside a horizontally scrolling box (those are allowed to be wide).
+ */
+export async function horizontalOverflow(page, width) {
+  return page.evaluate((w) => {
+    const scrolls = (el) => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const ox = getComputedStyle(a).overflowX;
+        if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') return true;
+      }
+      return false;
+    };
+    const culprits = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right + window.scrollX > w + 1 && !scrolls(el)) {
+        const id = el.id ? `#${el.id}` : '';
+        const cls =
+          typeof el.className === 'string' && el.className.trim()
+            ? `.${el.className.trim().split(/\s+/).join('.')}`
+            : '';
+        culprits.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(r.right)}px)`);
+        if (culprits.length >= 8) break;
+      }
+    }
+    return {
+      scrollWidth: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+      innerWidth: window.innerWidth,
+      culprits,
+    };
+  }, width);
 }

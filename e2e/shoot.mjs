@@ -12,6 +12,7 @@ for (const p of paths) {
   const page = await ctx.newPage();
   page.on('console', (m) => { if (m.type() === 'error') console.log(p, 'console error:', m.text()); });
   page.on('pageerror', (e) => console.log(p, 'page error:', e.message));
+  page.on('response', (r) => { if (r.status() >= 400) console.log(p, 'HTTP', r.status(), r.url()); });
   await page.goto(base + p, { waitUntil: 'networkidle' });
   await page.waitForTimeout(800);
   const name = (p.replace(/[^a-z0-9]+/gi, '_') || 'root') + (phone ? '_phone' : '') + '.png';

@@ -390,12 +390,11 @@ pub fn check_history(lines: &[Membership]) -> Result<(), String> {
 pub fn parse_zone_name(s: &str) -> Result<String, DomainError> {
     let t = s.trim();
     let n = t.chars().count();
+    if n == 0 {
+        return Err(DomainError::new("required", "name", "请填写片区名称"));
+    }
     if n < 2 {
-        return Err(DomainError::new(
-            "required",
-            "name",
-            "片区名称不能为空，至少 2 个字",
-        ));
+        return Err(DomainError::new("too_short", "name", "片区名称至少 2 个字"));
     }
     if n > 40 {
         return Err(DomainError::new(

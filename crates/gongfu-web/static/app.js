@@ -36,6 +36,7 @@
     if (!d || !charts()) return;
     var towns = document.getElementById('chart-towns');
     if (towns) {
+      towns.style.height = Math.max(300, d.by_town.length * 22 + 60) + 'px';
       makeChart(towns).setOption({
         grid: { left: 70, right: 16, top: 30, bottom: 24 },
         legend: { data: ['已覆盖', '未覆盖'], top: 0 },
@@ -47,7 +48,6 @@
           { name: '未覆盖', type: 'bar', stack: 'v', data: d.by_town.map(function (t) { return t.villages - t.covered; }), itemStyle: { color: '#e0a93b' } }
         ]
       });
-      towns.style.height = Math.max(300, d.by_town.length * 22 + 60) + 'px';
     }
     var bands = document.getElementById('chart-bands');
     if (bands) {
@@ -66,7 +66,8 @@
         tooltip: { trigger: 'axis', valueFormatter: function (v) { return v + ' 万元'; } },
         xAxis: { type: 'category', data: d.income_by_year.map(function (r) { return r[0] + '年'; }) },
         yAxis: { type: 'value', name: '万元' },
-        series: [{ type: 'line', data: d.income_by_year.map(function (r) { return Math.round(r[1] / 1000000); }), itemStyle: { color: '#1d5fa8' }, label: { show: true } }]
+        series: [{ type: 'line', data: d.income_by_year.map(function (r) { return Math.round(r[1] / 1000000); }), itemStyle: { color: '#1d5fa8' },
+          label: { show: true, formatter: function (x) { return x.value.toLocaleString('zh-CN'); } } }]
       });
     }
   }
@@ -76,11 +77,11 @@
     var el = document.getElementById('chart-village-years');
     if (!rows || !el || !charts() || rows.length === 0) { if (el) el.style.display = 'none'; return; }
     makeChart(el).setOption({
-      grid: { left: 60, right: 60, top: 40, bottom: 30 },
-      legend: { top: 0 },
+      grid: { left: 56, right: 60, top: 30, bottom: 56 },
+      legend: { bottom: 0 },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: rows.map(function (r) { return r.year + '年'; }) },
-      yAxis: [{ type: 'value', name: '经营性收入（万元）' }, { type: 'value', name: '人均可支配（元）' }],
+      xAxis: { type: 'category', data: rows.map(function (r) { return r.year + '年'; }), axisLabel: { interval: 0 } },
+      yAxis: [{ type: 'value', name: '万元' }, { type: 'value', name: '元' }],
       series: [
         { name: '经营性收入（万元）', type: 'bar', data: rows.map(function (r) { return +(r.operating_income_fen / 1000000).toFixed(1); }), itemStyle: { color: '#b8322a' } },
         { name: '人均可支配收入（元）', type: 'line', yAxisIndex: 1, data: rows.map(function (r) { return Math.round(r.disposable_income_fen / 100); }), itemStyle: { color: '#1d5fa8' } }
@@ -130,6 +131,7 @@
       series: [{
         type: 'map', map: mapName, nameProperty: 'code', roam: true, selectedMode: false,
         label: { show: false }, emphasis: { label: { show: false }, itemStyle: { areaColor: '#ffe08a' } },
+        labelLayout: { hideOverlap: true },
         itemStyle: { borderColor: '#ffffff', borderWidth: 0.6 },
         data: items
       }]
@@ -208,7 +210,8 @@
       var name = 'zone-' + el.dataset.src;
       charts().registerMap(name, geo);
       var chart = drawMap(el, geo, 'zone', name);
-      chart.setOption({ series: [{ label: { show: true, formatter: function (x) { return x.data && x.data.props ? x.data.props.name : ''; }, fontSize: 11 } }] });
+      chart.setOption({ series: [{ label: { show: true, formatter: function (x) { return x.data && x.data.props ? x.data.props.name : ''; },
+        fontSize: 12, color: '#fff', textBorderColor: '#3b0764', textBorderWidth: 2 } }] });
       chart.on('click', function (x) { if (x.name) window.location.href = '/villages/' + x.name; });
     });
   }

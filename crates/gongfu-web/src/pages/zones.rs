@@ -75,6 +75,12 @@ pub struct ZoneDetailPage {
     pub errors: Vec<String>,
 }
 
+impl ZoneDetailPage {
+    pub fn population_text(&self) -> String {
+        views::group(self.z.population)
+    }
+}
+
 fn tiers() -> Vec<Choice> {
     Tier::ALL
         .iter()
