@@ -22,7 +22,9 @@ pub mod xlsx_import;
 pub use geojson::{
     Boundary, map_feature_collection, map_feature_collection_where, parse_boundaries_geojson,
 };
-pub use xlsx_export::{export_villages, export_years, export_zones, years_template};
+pub use xlsx_export::{
+    export_village_rows, export_villages, export_years, export_zones, years_template,
+};
 pub use xlsx_import::parse_years_xlsx;
 
 use serde::{Deserialize, Serialize};

@@ -196,6 +196,13 @@ fn zones_by_id(snap: &Snapshot) -> HashMap<ZoneId, &ZoneRec> {
 /// 村庄名录: one row per division (villages and communities, whatever their status), with
 /// its zone and role on `day` and its own latest yearly figures.
 pub fn export_villages(snap: &Snapshot, day: Date) -> Result<Vec<u8>, IoError> {
+    let all: Vec<usize> = (0..snap.divisions.len()).collect();
+    export_village_rows(snap, day, &all)
+}
+
+/// [`export_villages`] for the divisions at `rows` (positions in `snap.divisions`), in that
+/// order: what a filtered, sorted list page shows.
+pub fn export_village_rows(snap: &Snapshot, day: Date, rows: &[usize]) -> Result<Vec<u8>, IoError> {
     const HEADERS: [&str; 15] = [
         "村代码",
         "村名",
@@ -221,7 +228,11 @@ pub fn export_villages(snap: &Snapshot, day: Date) -> Result<Vec<u8>, IoError> {
         let ws = book.add_worksheet();
         ws.set_name("村庄名录")?;
         let mut g = Grid::new(ws, &HEADERS, &f)?;
-        for (i, d) in snap.divisions.iter().enumerate() {
+        for (i, d) in rows
+            .iter()
+            .filter_map(|i| snap.divisions.get(*i))
+            .enumerate()
+        {
             let r = i as u32 + 1;
             let code = &d.division.code;
             g.text(r, 0, code.as_str())?;

@@ -371,8 +371,12 @@ impl Snapshot {
         ys
     }
 
-    /// 薄弱村 in `year`; `None` without figures for that year.
+    /// 薄弱村 in `year`; `None` without figures for that year, and for communities, which
+    /// the weak-village rule does not apply to.
     pub fn is_weak(&self, code: &VillageCode, year: i32) -> Option<bool> {
+        if self.division(code)?.division.kind != DivisionKind::Village {
+            return None;
+        }
         self.figures(code, year).map(|f| self.weak_rule.is_weak(f))
     }
 

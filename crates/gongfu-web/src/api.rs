@@ -742,10 +742,16 @@ async fn years_template(State(st): State<AppState>) -> Result<Response, ApiError
     ))
 }
 
-async fn export_villages(State(st): State<AppState>) -> Result<Response, ApiError> {
+/// Exports the divisions a list query selects, with the same filters and defaults as
+/// `GET /api/v1/villages` (`kind=all` for villages and communities).
+async fn export_villages(
+    State(st): State<AppState>,
+    Query(q): Query<VillageQuery>,
+) -> Result<Response, ApiError> {
     let snap = st.store.snapshot().await?;
+    let (_, rows) = views::village_hits(&snap, st.today(), &q);
     Ok(xlsx_response(
-        gongfu_io::export_villages(&snap, st.today()).map_err(io_err)?,
+        gongfu_io::export_village_rows(&snap, st.today(), &rows).map_err(io_err)?,
         "村庄名录.xlsx",
     ))
 }

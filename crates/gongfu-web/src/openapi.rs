@@ -108,7 +108,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "导入村边界（GeoJSON 请求体，按村代码匹配；mode 同上）",
         "geojson",
     ),
-    ("get", "/api/v1/export/villages.xlsx", "导出村庄名录", ""),
+    (
+        "get",
+        "/api/v1/export/villages.xlsx",
+        "导出村庄名录（筛选参数同 GET /api/v1/villages；kind=all 含社区）",
+        "",
+    ),
     ("get", "/api/v1/export/zones.xlsx", "导出片区", ""),
     ("get", "/api/v1/export/years.xlsx", "导出历年数据", ""),
 ];

@@ -167,14 +167,37 @@ pub struct VillagePage {
 }
 
 pub fn village_page(snap: &Snapshot, day: Date, q: &VillageQuery) -> VillagePage {
+    let (year, hits) = village_hits(snap, day, q);
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
+    let total = hits.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let rows = hits
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|i| village_row(snap, *i, day, year))
+        .collect();
+    VillagePage {
+        rows,
+        total,
+        page,
+        per_page,
+        pages,
+        year,
+    }
+}
+
+/// The divisions a village query selects, in its sort order (positions in
+/// `snap.divisions`), with the data year it used. Filters and sorts on cheap keys, so that
+/// full rows are built only for what is shown.
+pub fn village_hits(snap: &Snapshot, day: Date, q: &VillageQuery) -> (Option<i32>, Vec<usize>) {
     let year = q.year.or_else(|| snap.latest_year());
     let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let town = q.town.as_deref().filter(|s| !s.is_empty());
     let zone = q.zone.as_deref().filter(|s| !s.is_empty());
     let weak = q.weak.as_deref().filter(|s| !s.is_empty());
     let kind = q.kind.as_deref().unwrap_or("village");
-    // Filter and sort on cheap keys first; full rows are built only for the page shown, which
-    // keeps the list fast at province scale.
     struct Hit {
         idx: usize,
         income: Option<i64>,
@@ -236,24 +259,7 @@ pub fn village_page(snap: &Snapshot, day: Date, q: &VillageQuery) -> VillagePage
         }
         _ => {}
     }
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let total = hits.len();
-    let pages = total.div_ceil(per_page).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let rows = hits
-        .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .map(|h| village_row(snap, h.idx, day, year))
-        .collect();
-    VillagePage {
-        rows,
-        total,
-        page,
-        per_page,
-        pages,
-        year,
-    }
+    (year, hits.into_iter().map(|h| h.idx).collect())
 }
 
 /// A zone as lists show it.

@@ -411,3 +411,18 @@ async fn tags_are_edited_with_the_version_read_and_a_stale_edit_is_refused() {
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(e["error"]["code"], "version_conflict");
 }
+
+#[tokio::test]
+async fn the_village_export_follows_the_list_filters() {
+    let app = demo_app().await;
+    let (s, bytes) = app.get("/api/v1/export/villages.xlsx?zone=none").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip");
+    let (_, none) = app
+        .get_json("/api/v1/villages?zone=none&per_page=500")
+        .await;
+    let (_, all) = app.get("/api/v1/export/villages.xlsx?kind=all").await;
+    // More rows, more bytes: the filtered file is the smaller one.
+    assert!(none["total"].as_u64().unwrap() < 341);
+    assert!(bytes.len() < all.len());
+}
