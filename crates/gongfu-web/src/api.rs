@@ -263,6 +263,8 @@ pub fn optional_date(field: &str, s: Option<&str>) -> Result<Option<Date>, ApiEr
 #[derive(Deserialize, Default)]
 pub struct ListZonesQuery {
     pub include_dissolved: Option<String>,
+    #[serde(flatten)]
+    pub filter: views::ZoneQuery,
 }
 
 async fn list_zones(
@@ -270,11 +272,16 @@ async fn list_zones(
     Query(q): Query<ListZonesQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let snap = st.store.snapshot().await?;
-    let all = q
+    let day = st.today();
+    let items = if q
         .include_dissolved
         .as_deref()
-        .is_some_and(|v| v == "1" || v == "true");
-    let items = views::zone_rows(&snap, st.today(), all);
+        .is_some_and(|v| v == "1" || v == "true")
+    {
+        views::zone_rows(&snap, day, true)
+    } else {
+        views::zone_list(&snap, day, &q.filter)
+    };
     Ok(Json(json!({ "total": items.len(), "items": items })))
 }
 

@@ -43,7 +43,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "修改村的产业与资源标签（需提供 version）",
         "VillageTags",
     ),
-    ("get", "/api/v1/zones", "片区列表", ""),
+    (
+        "get",
+        "/api/v1/zones",
+        "片区列表：q 搜索、town 镇街、tier 等级（none 为未定级）、sort 排序、include_dissolved=1 含已撤销",
+        "",
+    ),
     ("post", "/api/v1/zones", "新建片区", "ZoneInput"),
     (
         "get",

@@ -374,6 +374,54 @@ pub fn zone_rows(snap: &Snapshot, day: Date, include_dissolved: bool) -> Vec<Zon
         .collect()
 }
 
+/// Filters of the zone list.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ZoneQuery {
+    pub q: Option<String>,
+    pub town: Option<String>,
+    /// A tier key (`provincial` …) or `none` for zones without a designation.
+    pub tier: Option<String>,
+    /// `id` (default), `name`, `-income`, `-villages`, `-weak`.
+    pub sort: Option<String>,
+}
+
+/// Live zones matching a query, sorted.
+pub fn zone_list(snap: &Snapshot, day: Date, q: &ZoneQuery) -> Vec<ZoneRow> {
+    let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let town = q.town.as_deref().filter(|s| !s.is_empty());
+    let tier = q.tier.as_deref().filter(|s| !s.is_empty());
+    let town_name = town.and_then(|t| {
+        snap.towns
+            .iter()
+            .find(|x| x.code.as_str() == t)
+            .map(|x| x.name.clone())
+    });
+    let mut rows: Vec<ZoneRow> = zone_rows(snap, day, false)
+        .into_iter()
+        .filter(|z| {
+            text.is_none_or(|t| {
+                z.name.contains(t)
+                    || z.theme.contains(t)
+                    || z.village_names.iter().any(|n| n.contains(t))
+            })
+        })
+        .filter(|z| town_name.as_ref().is_none_or(|t| z.towns.contains(t)))
+        .filter(|z| match tier {
+            None => true,
+            Some("none") => z.tier.is_none(),
+            Some(t) => z.tier == Some(t),
+        })
+        .collect();
+    match q.sort.as_deref().unwrap_or("id") {
+        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+        "-income" => rows.sort_by_key(|z| (std::cmp::Reverse(z.operating_income_fen), z.id)),
+        "-villages" => rows.sort_by_key(|z| (std::cmp::Reverse(z.villages.len()), z.id)),
+        "-weak" => rows.sort_by_key(|z| (std::cmp::Reverse(z.weak_villages), z.id)),
+        _ => {}
+    }
+    rows
+}
+
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {

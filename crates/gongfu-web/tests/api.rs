@@ -426,3 +426,50 @@ async fn the_village_export_follows_the_list_filters() {
     assert!(none["total"].as_u64().unwrap() < 341);
     assert!(bytes.len() < all.len());
 }
+
+#[tokio::test]
+async fn zones_filter_by_tier_town_and_text() {
+    let app = demo_app().await;
+    let (_, all) = app.get_json("/api/v1/zones").await;
+    let (_, prov) = app.get_json("/api/v1/zones?tier=provincial").await;
+    assert!(prov["total"].as_u64().unwrap() >= 1);
+    assert!(prov["total"].as_u64() < all["total"].as_u64());
+    assert!(
+        prov["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|z| z["tier"] == "provincial")
+    );
+    let name = all["items"][0]["key_village_name"].as_str().unwrap();
+    let (_, by_village) = app
+        .get_json(&format!("/api/v1/zones?q={}", urlencode(name)))
+        .await;
+    assert!(
+        by_village["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|z| z["id"] == all["items"][0]["id"])
+    );
+    let (_, sorted) = app.get_json("/api/v1/zones?sort=-income").await;
+    let incomes: Vec<i64> = sorted["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["operating_income_fen"].as_i64().unwrap())
+        .collect();
+    assert!(incomes.windows(2).all(|w| w[0] >= w[1]));
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -20,7 +20,7 @@ pub struct Opt {
     pub selected: bool,
 }
 
-fn opt(value: impl Into<String>, label: impl Into<String>, current: &str) -> Opt {
+pub fn opt(value: impl Into<String>, label: impl Into<String>, current: &str) -> Opt {
     let value = value.into();
     let selected = value == current;
     Opt {

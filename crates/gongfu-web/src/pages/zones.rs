@@ -1,6 +1,7 @@
 //! 片区 (zone list, detail, create / edit form, dissolve, designation).
 
 use super::villages::messages;
+use super::villages::{Opt, opt};
 use super::{Layout, form_pairs, form_value, form_values, is_htmx};
 use crate::AppState;
 use crate::api::{DesignationBody, RequestActor, optional_date, parse_designation};
@@ -9,7 +10,7 @@ use crate::views::{self, MemberRow, ZoneRow};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongfu_core::ZoneId;
@@ -24,18 +25,58 @@ use time::Date;
 pub struct ZonesPage {
     pub layout: Layout,
     pub rows: Vec<ZoneRow>,
+    pub live_total: usize,
     pub dissolved: Vec<ZoneRow>,
+    pub q: String,
+    pub towns: Vec<Opt>,
+    pub tiers: Vec<Opt>,
+    pub sorts: Vec<Opt>,
 }
 
-pub async fn list(State(st): State<AppState>) -> Result<Response, PageError> {
+pub async fn list(
+    State(st): State<AppState>,
+    Query(q): Query<views::ZoneQuery>,
+) -> Result<Response, PageError> {
     let snap = st.store.snapshot().await?;
     let day = st.today();
+    let rows = views::zone_list(&snap, day, &q);
     let all = views::zone_rows(&snap, day, true);
-    let (rows, dissolved) = all.into_iter().partition(|z| z.dissolved_on.is_none());
+    let live_total = all.iter().filter(|z| z.dissolved_on.is_none()).count();
+    let dissolved = all
+        .into_iter()
+        .filter(|z| z.dissolved_on.is_some())
+        .collect();
+    let cur = |o: &Option<String>| o.clone().unwrap_or_default();
+    let mut towns = vec![opt("", "全部镇街", &cur(&q.town))];
+    towns.extend(
+        snap.towns
+            .iter()
+            .map(|t| opt(t.code.as_str(), t.name.clone(), &cur(&q.town))),
+    );
+    let mut tiers = vec![opt("", "全部等级", &cur(&q.tier))];
+    tiers.extend(
+        Tier::ALL
+            .iter()
+            .map(|t| opt(t.as_str(), t.label(), &cur(&q.tier))),
+    );
+    tiers.push(opt("none", "未定级", &cur(&q.tier)));
+    let sort = q.sort.clone().unwrap_or_else(|| "id".into());
+    let sorts = vec![
+        opt("id", "按建立顺序", &sort),
+        opt("name", "按名称", &sort),
+        opt("-income", "经营性收入从高到低", &sort),
+        opt("-villages", "村数从多到少", &sort),
+        opt("-weak", "薄弱村从多到少", &sort),
+    ];
     Ok(ZonesPage {
         layout: Layout::new("片区", "zones", snap.is_demo),
         rows,
+        live_total,
         dissolved,
+        q: q.q.clone().unwrap_or_default(),
+        towns,
+        tiers,
+        sorts,
     }
     .into_response())
 }
