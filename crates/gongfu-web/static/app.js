@@ -117,7 +117,10 @@
       if (p.role === 'key') item.label = { show: true, formatter: '★' + p.name, color: '#3b0764', fontWeight: 'bold' };
       return item;
     });
-    var chart = charts().getInstanceByDom(el) || makeChart(el);
+    // SVG keeps one element per region (easy to test, crisp); past a few thousand regions the
+    // canvas renderer is the one that stays responsive.
+    var chart = charts().getInstanceByDom(el) ||
+      makeChart(el, { renderer: geo.features.length > 3000 ? 'canvas' : 'svg' });
     chart.setOption({
       tooltip: {
         trigger: 'item',
