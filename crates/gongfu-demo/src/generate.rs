@@ -2,7 +2,7 @@
 //! statistics, tags and the 2024 pilot consortia.
 //!
 //! All random draws come from one ChaCha8 stream consumed in input order, so a seed fixes the
-//! whole district. The numbers are shaped after the public figures in `shared/data/README.md`
+//! whole district. The numbers are shaped after the public figures in `data/SOURCE.md`
 //! (income levels, growth rates, mountain towns poorer and sparser) but are invented.
 
 use std::collections::{HashMap, HashSet};

@@ -7,8 +7,8 @@ use gongfu_store::{Actor, Snapshot, Store};
 use std::sync::Arc;
 use tempfile::TempDir;
 
-pub const DIVISIONS_CSV: &str = include_str!("../../../../../shared/data/keqiao_divisions.csv");
-pub const TOWNS_CSV: &str = include_str!("../../../../../shared/data/town_centres.csv");
+pub const DIVISIONS_CSV: &str = gongfu_demo::DIVISIONS_CSV;
+pub const TOWNS_CSV: &str = gongfu_demo::TOWN_CENTRES_CSV;
 
 /// Keeps the database directory alive as long as the test holds it.
 pub struct Db {
