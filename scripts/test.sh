@@ -5,15 +5,14 @@
 #   deps     install what is missing (Debian chromium, chromium-driver, fonts-noto-cjk)
 #   fmt      cargo fmt --all -- --check
 #   clippy   cargo clippy --workspace --all-targets -- -D warnings
-#   test     cargo test --workspace
+#   test     cargo test --workspace (every database-backed test on its own SQLite file)
+#   pgtest   the database-backed suites again on PostgreSQL: a throwaway cluster (initdb +
+#            pg_ctl, see start_postgres) unless GONGFU_TEST_PG_URL names a server already
 #   e2e      cargo build -p gongfu, then the browser suite in e2e/ (node --test, playwright-core
 #            driving /usr/bin/chromium) with GONGFU_BIN=<absolute target/debug/gongfu>
 # and ends with a summary; exits non-zero if any step failed.
 #
 # Run only some steps:   ./scripts/test.sh fmt clippy      (deps always runs first)
-# PostgreSQL:            GONGFU_WITH_PG=1 ./scripts/test.sh
-#                        starts a throwaway cluster and exports GONGFU_TEST_PG_URL for the
-#                        cargo tests and the e2e suite (see start_postgres below).
 #
 # Works as root on a fresh Debian 12 machine (CI: CI=true, no stdin), idempotent: installs
 # only what is missing. Needs cargo (with rustfmt and clippy), node >= 20 and npm.
@@ -21,7 +20,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd -P)"
-ALL_STEPS=(fmt clippy test e2e)
+ALL_STEPS=(fmt clippy test pgtest e2e)
 APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk)
 
 RESULTS=()   # "ok|FAIL  name  detail" lines for the summary
@@ -119,7 +118,7 @@ install_deps() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# PostgreSQL (only with GONGFU_WITH_PG=1 for now)
+# PostgreSQL
 # ---------------------------------------------------------------------------------------------
 
 # start_postgres: creates a throwaway PostgreSQL cluster for the tests.
@@ -223,7 +222,22 @@ step_clippy() { cargo clippy --workspace --all-targets -- -D warnings; }
 
 step_test() {
     local out="$TMP_ROOT/cargo-test.log" rc=0
-    cargo test --workspace 2>&1 | tee "$out" || rc=$?
+    # SQLite: every test opens its own fresh database file.
+    env -u GONGFU_TEST_PG_URL cargo test --workspace 2>&1 | tee "$out" || rc=$?
+    count_tests "$out"
+    return "$rc"
+}
+
+# The same database-backed suites (store, io, web API) again, on PostgreSQL: each test creates
+# its own database on the server GONGFU_TEST_PG_URL names (a throwaway cluster unless given).
+step_pgtest() {
+    if [[ -z "${GONGFU_TEST_PG_URL:-}" ]]; then
+        start_postgres || return $?
+    else
+        info "using the given GONGFU_TEST_PG_URL"
+    fi
+    local out="$TMP_ROOT/cargo-pgtest.log" rc=0
+    cargo test -p gongfu-store -p gongfu-io -p gongfu-web 2>&1 | tee "$out" || rc=$?
     count_tests "$out"
     return "$rc"
 }
@@ -297,11 +311,6 @@ main() {
 
     # Setting up is not a test: if it fails, stop here.
     install_deps
-    if [[ "${GONGFU_WITH_PG:-0}" == 1 ]]; then
-        start_postgres
-    else
-        info "PostgreSQL tests off (GONGFU_WITH_PG=1 to start a throwaway cluster)"
-    fi
 
     for s in "${ALL_STEPS[@]}"; do
         want "$s" && run "$s"

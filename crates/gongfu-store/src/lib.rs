@@ -12,6 +12,8 @@ pub mod error;
 pub mod seed;
 pub mod service;
 pub mod snapshot;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use db::Store;
 pub use error::StoreError;

@@ -18,8 +18,10 @@ fn inputs() -> (Vec<gongfu_demo::TownCentre>, Vec<gongfu_demo::DivisionRow>) {
     )
 }
 
-async fn demo_store(url: &str) -> Store {
-    let store = Store::open(url).await.unwrap();
+/// A fresh database (SQLite file, or PostgreSQL when the test script provides one) seeded
+/// with the demo district. The temp dir must outlive the store.
+async fn demo_store(dir: &tempfile::TempDir) -> Store {
+    let store = gongfu_store::testing::fresh_store(dir.path()).await;
     let (towns, divisions) = inputs();
     let d = gongfu_demo::generate(&divisions, &towns, 3);
     store.seed_demo(&towns, &divisions, &d).await.unwrap();
@@ -54,8 +56,7 @@ async fn free_villages(store: &Store, day: Date) -> Vec<(String, String)> {
 #[tokio::test]
 async fn the_demo_refuses_a_database_that_holds_other_data_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("real.db");
-    let store = Store::open(url.to_str().unwrap()).await.unwrap();
+    let store = gongfu_store::testing::fresh_store(dir.path()).await;
     let (towns, divisions) = inputs();
     store
         .load_registry(&actor(), &towns, &divisions)
@@ -74,8 +75,7 @@ async fn the_demo_refuses_a_database_that_holds_other_data_and_changes_nothing()
 #[tokio::test]
 async fn seeding_the_demo_twice_is_harmless_and_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("demo.db");
-    let store = demo_store(url.to_str().unwrap()).await;
+    let store = demo_store(&dir).await;
     let (towns, divisions) = inputs();
     let d = gongfu_demo::generate(&divisions, &towns, 3);
     assert_eq!(
@@ -83,7 +83,12 @@ async fn seeding_the_demo_twice_is_harmless_and_survives_reopening() {
         SeedOutcome::AlreadyDemo
     );
     drop(store);
-    let again = Store::open(url.to_str().unwrap()).await.unwrap();
+    let again = match gongfu_store::testing::postgres_url() {
+        Some(_) => return, // reopening a file is a SQLite matter
+        None => Store::open(dir.path().join("test.db").to_str().unwrap())
+            .await
+            .unwrap(),
+    };
     let snap = again.snapshot().await.unwrap();
     assert_eq!(snap.divisions.len(), 341);
     assert_eq!(snap.zones.len(), 8);
@@ -91,7 +96,8 @@ async fn seeding_the_demo_twice_is_harmless_and_survives_reopening() {
 
 #[tokio::test]
 async fn an_import_with_bad_rows_writes_nothing() {
-    let store = demo_store("sqlite::memory:").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
     let snap = store.snapshot().await.unwrap();
     let good = snap
         .divisions
@@ -127,7 +133,8 @@ async fn an_import_with_bad_rows_writes_nothing() {
 
 #[tokio::test]
 async fn a_good_import_upserts_and_is_audited() {
-    let store = demo_store("sqlite::memory:").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
     let snap = store.snapshot().await.unwrap();
     let code = snap
         .divisions
@@ -159,7 +166,7 @@ async fn a_good_import_upserts_and_is_audited() {
 #[tokio::test]
 async fn two_editors_of_one_zone_cannot_overwrite_each_other() {
     let dir = tempfile::tempdir().unwrap();
-    let store = demo_store(dir.path().join("c.db").to_str().unwrap()).await;
+    let store = demo_store(&dir).await;
     let snap = store.snapshot().await.unwrap();
     let z = snap.zones[0].clone();
     let day = date!(2025 - 06 - 30);
@@ -189,7 +196,8 @@ async fn two_editors_of_one_zone_cannot_overwrite_each_other() {
 
 #[tokio::test]
 async fn every_write_leaves_who_what_and_the_before_and_after_in_the_audit_log() {
-    let store = demo_store("sqlite::memory:").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
     let day = date!(2025 - 06 - 30);
     let free = free_villages(&store, day).await;
     let town = &free[0].1;
@@ -233,7 +241,8 @@ async fn every_write_leaves_who_what_and_the_before_and_after_in_the_audit_log()
 
 #[tokio::test]
 async fn a_village_cannot_be_merged_while_it_is_in_a_zone() {
-    let store = demo_store("sqlite::memory:").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
     let snap = store.snapshot().await.unwrap();
     let day = date!(2025 - 06 - 30);
     let member = snap.members(snap.zones[0].id, day)[1].village.clone();
@@ -261,7 +270,8 @@ async fn a_village_cannot_be_merged_while_it_is_in_a_zone() {
 
 #[tokio::test]
 async fn a_withdrawn_village_leaves_the_coverage_count_from_its_date() {
-    let store = demo_store("sqlite::memory:").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
     let day = date!(2025 - 06 - 30);
     let free = free_villages(&store, day).await;
     let before = store.snapshot().await.unwrap().coverage(day).total;
@@ -307,7 +317,8 @@ fn pick<T: Copy>(v: &[T], i: usize) -> Option<T> {
 }
 
 async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let store = demo_store("sqlite::memory:").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
     let mut day = date!(2025 - 01 - 01);
     for (n, op) in ops.into_iter().enumerate() {
         day = day.next_day().unwrap();

@@ -24,10 +24,8 @@ impl Db {
 
 async fn open() -> Db {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("gongfu.db");
-    let store = Store::open(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("open store");
+    // SQLite, or PostgreSQL when the test script provides one.
+    let store = gongfu_store::testing::fresh_store(dir.path()).await;
     Db { dir, store }
 }
 
