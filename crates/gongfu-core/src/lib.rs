@@ -5,6 +5,7 @@
 //! once at the edge (`VillageCode::parse`, `Fen::parse_yuan`, …) and trusted inside; the rules
 //! are plain functions over plain data so that they can be unit- and property-tested.
 
+pub mod auth;
 pub mod coverage;
 pub mod error;
 pub mod ids;
