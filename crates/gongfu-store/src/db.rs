@@ -8,14 +8,44 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, RwLock};
 
+/// One embedded migration: the same SQL for both databases, or (for triggers, which the two
+/// spell differently, and only there) one text per dialect.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const fn portable(version: i64, name: &'static str, sql: &'static str) -> Migration {
+    Migration {
+        version,
+        name,
+        sqlite: sql,
+        postgres: sql,
+    }
+}
+
 /// Embedded migrations, applied in order and recorded in `schema_migrations`. Hand-rolled
-/// rather than `sqlx::migrate!` so the build needs no proc-macro crate and the same text is
-/// fed to both databases.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "registry",
-    include_str!("../migrations/0001_registry.sql"),
-)];
+/// rather than `sqlx::migrate!` so the build needs no proc-macro crate.
+const MIGRATIONS: &[Migration] = &[
+    portable(
+        1,
+        "registry",
+        include_str!("../migrations/0001_registry.sql"),
+    ),
+    portable(
+        2,
+        "accounts",
+        include_str!("../migrations/0002_accounts.sql"),
+    ),
+    Migration {
+        version: 3,
+        name: "audit_append_only",
+        sqlite: include_str!("../migrations/0003_audit_append_only.sqlite.sql"),
+        postgres: include_str!("../migrations/0003_audit_append_only.postgres.sql"),
+    },
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -106,7 +136,12 @@ impl Store {
         .execute(&self.pool)
         .await?;
         let _guard = self.write_lock.lock().await;
-        for (version, name, sql) in MIGRATIONS {
+        for m in MIGRATIONS {
+            let (version, name) = (&m.version, &m.name);
+            let sql = match self.backend {
+                Backend::Sqlite => m.sqlite,
+                Backend::Postgres => m.postgres,
+            };
             let done: Option<AnyRow> =
                 sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
                     .bind(*version)

@@ -441,3 +441,28 @@ proptest! {
         rt.block_on(run_ops(ops))?;
     }
 }
+
+#[tokio::test]
+async fn the_database_itself_refuses_to_change_or_delete_audit_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
+    let before = audit_count(&store).await;
+    assert!(before > 0);
+    let update = sqlx::query("UPDATE audit_log SET actor = 'someone else'")
+        .execute(store.pool())
+        .await;
+    assert!(update.is_err(), "UPDATE on audit_log must fail");
+    let delete = sqlx::query("DELETE FROM audit_log")
+        .execute(store.pool())
+        .await;
+    assert!(delete.is_err(), "DELETE on audit_log must fail");
+    assert_eq!(audit_count(&store).await, before);
+    let actors: Vec<String> = sqlx::query("SELECT actor FROM audit_log")
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
+    assert!(actors.iter().all(|a| a != "someone else"));
+}
