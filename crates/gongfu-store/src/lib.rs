@@ -7,6 +7,7 @@
 //! `gongfu-core`, writes inside one transaction and appends to the audit log. Nothing here
 //! knows about HTTP or HTML.
 
+pub mod accounts;
 pub mod db;
 pub mod error;
 pub mod seed;
@@ -19,19 +20,28 @@ pub use db::Store;
 pub use error::StoreError;
 pub use snapshot::Snapshot;
 
-/// Who is acting, for the audit log. Accounts arrive with sign-in; until then the web layer
-/// passes the remote address and a placeholder name.
+/// Who is acting: named in the audit log, and checked against their role's scope by every
+/// write.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub name: String,
     pub address: String,
+    /// The account, or `None` for the system itself (seeding, first-run setup).
+    pub user_id: Option<i64>,
+    pub role: gongfu_core::auth::Role,
 }
 
 impl Actor {
+    /// The platform acting on its own (demo seeding, registry loading, first-run setup).
     pub fn system(what: &str) -> Actor {
         Actor {
             name: format!("system:{what}"),
             address: String::new(),
+            user_id: None,
+            role: gongfu_core::auth::Role::Admin,
         }
+    }
+    pub fn is_system(&self) -> bool {
+        self.user_id.is_none() && self.name.starts_with("system:")
     }
 }

@@ -32,6 +32,8 @@ fn actor() -> Actor {
     Actor {
         name: "测试员".into(),
         address: "127.0.0.1".into(),
+        user_id: Some(1),
+        role: gongfu_core::auth::Role::Admin,
     }
 }
 
