@@ -149,7 +149,13 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         insert_registry(&mut tx, towns, divisions).await?;
         for d in &demo.divisions {
-            let ring: Vec<[f64; 2]> = d.boundary.iter().map(|(x, y)| [*x, *y]).collect();
+            // Six decimals of a degree is about 0.1 m: plenty for a map, and a third of the bytes.
+            let round = |v: f64| (v * 1e6).round() / 1e6;
+            let ring: Vec<[f64; 2]> = d
+                .boundary
+                .iter()
+                .map(|(x, y)| [round(*x), round(*y)])
+                .collect();
             let geometry = json!({"type": "Polygon", "coordinates": [ring]}).to_string();
             sqlx::query(
                 "UPDATE divisions SET lon = $1, lat = $2, boundary = $3, tags = $4 WHERE code = $5",

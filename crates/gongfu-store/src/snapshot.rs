@@ -12,8 +12,9 @@ use gongfu_core::zone::{Designation, DesignationStatus, Holders, MemberRole, Mem
 use gongfu_core::{DataYear, Fen, TownCode, VillageCode, ZoneId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
+use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex};
 use time::Date;
 
 #[derive(Debug, Clone)]
@@ -79,11 +80,49 @@ pub struct Snapshot {
     designations_by_zone: HashMap<ZoneId, Vec<usize>>,
     /// Derived artefacts the web layer builds once per snapshot (the map GeoJSON …).
     pub derived: Derived,
+    latest_year: Option<i32>,
+    data_years: Vec<i32>,
 }
 
+/// Values computed from a snapshot once and shared by every request until the next write:
+/// the dashboard, the coverage answer, the map GeoJSON (plain and gzipped). Keyed by a name
+/// the caller chooses (with the day in it when the value depends on the day).
 #[derive(Default)]
 pub struct Derived {
-    pub map_geojson: OnceLock<Vec<u8>>,
+    values: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Derived {
+    /// The value cached under `key`, computing it with `make` the first time. Two requests
+    /// racing on a cold key may both compute it; the results are equal and one is kept.
+    pub fn get_or_insert<T: Any + Send + Sync>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        if let Some(v) = self
+            .lock()
+            .get(key)
+            .cloned()
+            .and_then(|v| v.downcast::<T>().ok())
+        {
+            return v;
+        }
+        let fresh = Arc::new(make());
+        let mut map = self.lock();
+        // Days move; a long-lived snapshot should not grow without bound.
+        if map.len() > 64 {
+            map.clear();
+        }
+        map.insert(key.to_string(), fresh.clone());
+        fresh
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<dyn Any + Send + Sync>>> {
+        self.values
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 fn col_date(row: &AnyRow, col: &str) -> Result<Option<Date>, StoreError> {
@@ -296,6 +335,12 @@ impl Snapshot {
         for (i, (z, _)) in designations.iter().enumerate() {
             designations_by_zone.entry(*z).or_default().push(i);
         }
+        let mut data_years: Vec<i32> = years
+            .values()
+            .flat_map(|v| v.iter().map(|f| f.year.get()))
+            .collect();
+        data_years.sort_unstable();
+        data_years.dedup();
         Ok(Snapshot {
             generation,
             zone_index,
@@ -314,6 +359,8 @@ impl Snapshot {
             index,
             town_index,
             derived: Derived::default(),
+            latest_year: data_years.last().copied(),
+            data_years,
         })
     }
 
@@ -352,23 +399,12 @@ impl Snapshot {
 
     /// The newest data year present in the registry.
     pub fn latest_year(&self) -> Option<i32> {
-        self.years
-            .values()
-            .filter_map(|v| v.last())
-            .map(|f| f.year.get())
-            .max()
+        self.latest_year
     }
 
     /// All data years present, ascending.
     pub fn data_years(&self) -> Vec<i32> {
-        let mut ys: Vec<i32> = self
-            .years
-            .values()
-            .flat_map(|v| v.iter().map(|f| f.year.get()))
-            .collect();
-        ys.sort_unstable();
-        ys.dedup();
-        ys
+        self.data_years.clone()
     }
 
     /// 薄弱村 in `year`; `None` without figures for that year, and for communities, which

@@ -83,9 +83,10 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
     }
 }
 
-async fn dashboard(State(st): State<AppState>) -> Result<Json<views::Dashboard>, ApiError> {
+async fn dashboard(State(st): State<AppState>) -> Result<Response, ApiError> {
     let snap = st.store.snapshot().await?;
-    Ok(Json(views::dashboard(&snap, st.today())))
+    let d = views::cached_dashboard(&snap, st.today());
+    Ok(([(header::CONTENT_TYPE, "application/json")], d.json.clone()).into_response())
 }
 
 #[derive(Serialize)]
@@ -556,25 +557,60 @@ pub struct MapQuery {
     pub zone: Option<i64>,
 }
 
+/// The map layer, built once per snapshot and day, kept both plain and gzipped: at province
+/// scale it is megabytes, too much to build or compress per request.
 async fn map_geojson(
     State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
     Query(q): Query<MapQuery>,
 ) -> Result<Response, ApiError> {
     let snap = st.store.snapshot().await?;
     let day = st.today();
-    let body: Vec<u8> = match q.zone {
-        None => snap
-            .derived
-            .map_geojson
-            .get_or_init(|| gongfu_io::map_feature_collection(&snap, day, snap.latest_year()))
-            .clone(),
-        Some(z) => {
+    let gzip_ok = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("gzip"));
+    let ctype = [(header::CONTENT_TYPE, "application/geo+json")];
+    match q.zone {
+        None => {
+            let cached = snap.derived.get_or_insert(&format!("map:{day}"), || {
+                let plain = gongfu_io::map_feature_collection(&snap, day, snap.latest_year());
+                let gz = gzip(&plain);
+                (Bytes::from(plain), Bytes::from(gz))
+            });
+            if gzip_ok {
+                Ok((
+                    ctype,
+                    [
+                        (header::CONTENT_ENCODING, "gzip"),
+                        (header::VARY, "accept-encoding"),
+                    ],
+                    cached.1.clone(),
+                )
+                    .into_response())
+            } else {
+                Ok((ctype, [(header::VARY, "accept-encoding")], cached.0.clone()).into_response())
+            }
+        }
+        Some(z) => Ok((
+            ctype,
             gongfu_io::map_feature_collection_where(&snap, day, snap.latest_year(), |code| {
                 snap.membership_of(code, day).is_some_and(|m| m.zone.0 == z)
-            })
-        }
-    };
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+            }),
+        )
+            .into_response()),
+    }
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 6),
+        flate2::Compression::fast(),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]

@@ -387,6 +387,11 @@ pub struct ZoneQuery {
 
 /// Live zones matching a query, sorted.
 pub fn zone_list(snap: &Snapshot, day: Date, q: &ZoneQuery) -> Vec<ZoneRow> {
+    filter_zones(snap, zone_rows(snap, day, false), q)
+}
+
+/// Keeps the live rows a query selects, sorted as it asks.
+pub fn filter_zones(snap: &Snapshot, all: Vec<ZoneRow>, q: &ZoneQuery) -> Vec<ZoneRow> {
     let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let town = q.town.as_deref().filter(|s| !s.is_empty());
     let tier = q.tier.as_deref().filter(|s| !s.is_empty());
@@ -396,8 +401,9 @@ pub fn zone_list(snap: &Snapshot, day: Date, q: &ZoneQuery) -> Vec<ZoneRow> {
             .find(|x| x.code.as_str() == t)
             .map(|x| x.name.clone())
     });
-    let mut rows: Vec<ZoneRow> = zone_rows(snap, day, false)
+    let mut rows: Vec<ZoneRow> = all
         .into_iter()
+        .filter(|z| z.dissolved_on.is_none())
         .filter(|z| {
             text.is_none_or(|t| {
                 z.name.contains(t)
@@ -509,6 +515,11 @@ pub fn dashboard(snap: &Snapshot, day: Date) -> Dashboard {
         }
     }
     let totals = snap.income_totals(day);
+    let facts = gongfu_core::targets::TargetFacts {
+        designations: snap.designations.clone(),
+        income_totals: totals.clone(),
+        coverage_bp: cov.share_bp(),
+    };
     let growth = year.and_then(|y| {
         let now = totals.get(&y)?;
         let before = totals.get(&(y - 1))?;
@@ -516,7 +527,7 @@ pub fn dashboard(snap: &Snapshot, day: Date) -> Dashboard {
     });
     let live: Vec<&ZoneRec> = snap.zones.iter().filter(|z| z.is_live_on(day)).collect();
     let this_year = day.year();
-    let prog = progress(&snap.targets, &snap.target_facts(day));
+    let prog = progress(&snap.targets, &facts);
     let zones_by_tier = Tier::ALL
         .iter()
         .map(|t| TierCount {
@@ -575,6 +586,20 @@ pub fn dashboard(snap: &Snapshot, day: Date) -> Dashboard {
             .collect(),
         targets: prog,
     }
+}
+
+/// The dashboard with its JSON, computed once per snapshot and day.
+pub struct CachedDashboard {
+    pub dashboard: Dashboard,
+    pub json: axum::body::Bytes,
+}
+
+pub fn cached_dashboard(snap: &Snapshot, day: Date) -> std::sync::Arc<CachedDashboard> {
+    snap.derived.get_or_insert(&format!("dashboard:{day}"), || {
+        let dashboard = dashboard(snap, day);
+        let json = serde_json::to_vec(&dashboard).unwrap_or_default().into();
+        CachedDashboard { dashboard, json }
+    })
 }
 
 /// Member row of a zone detail page.

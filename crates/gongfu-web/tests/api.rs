@@ -473,3 +473,27 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn the_map_is_served_pre_gzipped_to_clients_that_accept_it() {
+    use std::io::Read;
+    let app = demo_app().await;
+    let req = axum::http::Request::get("/api/v1/map/villages.geojson")
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, gz) = app.send(req).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut plain = String::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut plain)
+        .unwrap();
+    let (_, direct) = app.get("/api/v1/map/villages.geojson").await;
+    assert_eq!(plain.as_bytes(), &direct[..]);
+    assert!(
+        gz.len() * 3 < direct.len(),
+        "compressed: {} of {}",
+        gz.len(),
+        direct.len()
+    );
+}

@@ -1,6 +1,6 @@
 //! 总览 (dashboard), 全域覆盖 (coverage) and 目标任务 (targets).
 
-use super::{Layout, form_pairs, form_value, json_island};
+use super::{Layout, form_pairs, form_value};
 use crate::AppState;
 use crate::api::RequestActor;
 use crate::error::PageError;
@@ -55,8 +55,9 @@ impl DashboardPage {
 
 pub async fn page(State(st): State<AppState>) -> Result<Response, PageError> {
     let snap = st.store.snapshot().await?;
-    let d = views::dashboard(&snap, st.today());
-    let data_json = json_island(&d);
+    let cached = views::cached_dashboard(&snap, st.today());
+    let d = cached.dashboard.clone();
+    let data_json = String::from_utf8_lossy(&cached.json).replace("</", "<\\/");
     Ok(DashboardPage {
         layout: Layout::new("总览", "dashboard", snap.is_demo),
         d,
