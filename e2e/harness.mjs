@@ -39,6 +39,29 @@ export const PHONE_VIEWPORT = { width: 390, height: 844 };
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
+/** The password `--demo` gives every demo account in the tests (GONGFU_DEMO_PASSWORD). */
+export const DEMO_PASSWORD = 'e2e-演示密码-2025';
+
+/** The session of the last server started: pages and getJson act as its administrator. */
+let session = null;
+
+/** Signs in through the login form with fetch; returns the `name=value` session cookie. */
+export async function signIn(url, username = 'admin', password = DEMO_PASSWORD) {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password, next: '/' }).toString(),
+    signal: AbortSignal.timeout(15_000),
+  });
+  await res.arrayBuffer();
+  const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
+  if (res.status !== 303 || !cookie.startsWith('gongfu_session=')) {
+    throw new Error(`signing in as ${username} failed: HTTP ${res.status}`);
+  }
+  return cookie;
+}
+
 /** Absolute path of the gongfu binary under test. */
 export function gongfuBin() {
   const bin = process.env.GONGFU_BIN
@@ -102,7 +125,7 @@ export async function startServer(opts = {}) {
   const logFd = fs.openSync(logPath, 'a');
   const child = spawn(bin, args, {
     cwd: dir,
-    env: { ...process.env, ...(opts.env ?? {}) },
+    env: { ...process.env, GONGFU_DEMO_PASSWORD: DEMO_PASSWORD, ...(opts.env ?? {}) },
     stdio: ['ignore', logFd, logFd],
   });
   fs.closeSync(logFd);
@@ -181,7 +204,9 @@ export async function startServer(opts = {}) {
     await sleep(100);
   }
 
-  return { url, port, dbPath, dir, logPath, log, stop };
+  const cookie = await signIn(url);
+  session = { url, cookie };
+  return { url, port, dbPath, dir, logPath, log, stop, cookie };
 }
 
 /** Headless Debian Chromium driven by playwright-core. */
@@ -218,7 +243,7 @@ function isLocal(url) {
  * @param {import('playwright-core').Browser} browser
  * @param {{mobile?: boolean}} [opts]
  */
-export async function newPage(browser, { mobile = false } = {}) {
+export async function newPage(browser, { mobile = false, signedIn = true } = {}) {
   const context = await browser.newContext({
     viewport: mobile ? PHONE_VIEWPORT : DESKTOP_VIEWPORT,
     deviceScaleFactor: mobile ? 2 : 1,
@@ -227,6 +252,10 @@ export async function newPage(browser, { mobile = false } = {}) {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
+  if (signedIn && session) {
+    const [name, value] = session.cookie.split(/=(.*)/s);
+    await context.addCookies([{ name, value, url: session.url, httpOnly: true, sameSite: 'Lax' }]);
+  }
   const page = await context.newPage();
   const errors = [];
   page.__errors = errors;
@@ -269,7 +298,10 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
  * non-2xx answer.
  */
 export async function getJson(server, path) {
-  const res = await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(`${server.url}${path}`, {
+    headers: { cookie: server.cookie },
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await res.text();
   if (!res.ok) {
     throw new Error(`GET ${path} answered ${res.status}: ${text.slice(0, 500)}`);

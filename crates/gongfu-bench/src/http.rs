@@ -20,6 +20,13 @@ pub struct Response {
     pub body_bytes: u64,
 }
 
+static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The API token every request carries (`Authorization: Bearer …`).
+pub fn set_token(token: String) {
+    let _ = TOKEN.set(token);
+}
+
 pub struct Conn {
     stream: TcpStream,
     host: String,
@@ -118,8 +125,9 @@ impl Conn {
     /// Sends `GET path` and reads the whole response.
     pub async fn get(&mut self, path: &str) -> io::Result<Response> {
         let req = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: gongfu-bench\r\nAccept: */*\r\n{}\r\n",
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: gongfu-bench\r\nAccept: */*\r\nAuthorization: Bearer {}\r\n{}\r\n",
             self.host,
+            TOKEN.get().map(String::as_str).unwrap_or(""),
             if self.gzip {
                 "Accept-Encoding: gzip\r\n"
             } else {

@@ -298,6 +298,21 @@ async fn main() -> Result<()> {
         &mut times,
     )
     .await?;
+    // Every request signs in as a district administrator with an API token, as scripts do.
+    store
+        .create_user(
+            &gongfu_store::Actor::system("bench"),
+            "bench",
+            "压测",
+            &gongfu_core::auth::Role::Admin,
+            "gongfu-bench-password",
+        )
+        .await?;
+    let user = store.user_by_name("bench").await?.context("bench user")?;
+    let token = store
+        .create_api_token(&gongfu_store::Actor::system("bench"), &user, "bench")
+        .await?;
+    http::set_token(token);
     // A cold snapshot load, as the server pays after every write: a fresh Store has no cache.
     store.pool().close().await;
     drop(store);

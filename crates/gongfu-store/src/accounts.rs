@@ -58,6 +58,17 @@ pub struct Session {
     pub csrf_token: String,
 }
 
+/// An API token as listed to its owner (never the secret).
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
 /// Why a sign-in failed. The message never says whether the user name exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInError {
@@ -419,6 +430,28 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(token)
+    }
+
+    /// A user's API tokens, newest first.
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        sqlx::query(
+            "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                prefix: r.try_get("prefix")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect()
     }
 
     /// The user an API token belongs to, if the token is live and the user active.

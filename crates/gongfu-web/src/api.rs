@@ -61,13 +61,16 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestActor {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_default();
-        // Until sign-in is enforced (issue 3, in progress) a request acts with full rights,
-        // as it always has; the audit log still names its address.
-        Ok(RequestActor(Actor {
-            name: "未登录用户".into(),
-            address,
-            user_id: None,
-            role: gongfu_core::auth::Role::Admin,
+        // The middleware has already refused unsigned requests to everything that writes;
+        // a caller-less request here is a public page, which acts as a viewer.
+        Ok(RequestActor(match crate::auth::current() {
+            Some(c) => c.user.actor(&address),
+            None => Actor {
+                name: "未登录".into(),
+                address,
+                user_id: None,
+                role: gongfu_core::auth::Role::Viewer,
+            },
         }))
     }
 }
@@ -482,10 +485,18 @@ pub struct DayQuery {
 async fn coverage(
     State(st): State<AppState>,
     Query(q): Query<DayQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let day = optional_date("day", q.day.as_deref())?.unwrap_or_else(|| st.today());
     let snap = st.store.snapshot().await?;
-    Ok(Json(coverage_json(&snap, day)))
+    // Built once per snapshot and day: at province scale it is a megabyte of JSON.
+    let body = snap.derived.get_or_insert(&format!("coverage:{day}"), || {
+        Bytes::from(coverage_json(&snap, day).to_string())
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        (*body).clone(),
+    )
+        .into_response())
 }
 
 pub fn targets_json(snap: &gongfu_store::Snapshot, day: Date) -> Value {

@@ -3,6 +3,7 @@
 //! service functions of `gongfu-store`. This is the only crate that knows about HTTP and HTML.
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod pages;
@@ -43,6 +44,10 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/static/{*path}", get(statics::serve))
         .route("/favicon.ico", get(statics::favicon))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
         .with_state(state)

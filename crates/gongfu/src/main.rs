@@ -6,6 +6,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use gongfu_core::auth::Role;
 use gongfu_store::seed::SeedOutcome;
 use gongfu_store::{Actor, Store};
 
@@ -65,6 +66,35 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Accounts: create a district administrator, issue an API token.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a district administrator; the password is read from standard input.
+    Create {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// Name shown in the UI and the audit log.
+        #[arg(long, default_value = "区管理员")]
+        display_name: String,
+    },
+    /// Issue an API token for a user (printed once).
+    Token {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// What the token is for.
+        #[arg(long, default_value = "命令行创建")]
+        name: String,
+    },
 }
 
 fn bundled() -> Result<(Vec<gongfu_demo::TownCentre>, Vec<gongfu_demo::DivisionRow>)> {
@@ -77,12 +107,77 @@ fn bundled() -> Result<(Vec<gongfu_demo::TownCentre>, Vec<gongfu_demo::DivisionR
     Ok((towns, divisions))
 }
 
+/// One demo account per role, each with a fresh random password printed once (or, for
+/// automated tests, the password in `GONGFU_DEMO_PASSWORD`).
+async fn demo_accounts(store: &Store, district: &gongfu_demo::DemoDistrict) -> Result<()> {
+    let pilot = district
+        .pilot_zones
+        .first()
+        .context("demo without pilot zones")?;
+    let roles = [
+        ("admin", "区农业农村局管理员", Role::Admin),
+        (
+            "department",
+            "区自然资源分局",
+            Role::Department {
+                unit: "区自然资源分局".into(),
+            },
+        ),
+        (
+            "town",
+            "镇街用户",
+            Role::Town {
+                town: gongfu_core::TownCode::parse(&pilot.town_code)?,
+            },
+        ),
+        (
+            "village",
+            "村用户",
+            Role::Village {
+                village: gongfu_core::VillageCode::parse(&pilot.key_village)?,
+            },
+        ),
+        (
+            "operator",
+            "运营团队",
+            Role::Operator {
+                team: "演示运营团队".into(),
+            },
+        ),
+        ("viewer", "查看/审计", Role::Viewer),
+    ];
+    let fixed = std::env::var("GONGFU_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    println!("演示账号（密码只显示这一次）：");
+    for (username, name, role) in roles {
+        let password = fixed.clone().unwrap_or_else(|| {
+            let bytes: [u8; 9] = rand::random();
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        });
+        store
+            .create_user(&Actor::system("demo"), username, name, &role, &password)
+            .await?;
+        println!("  {username:<10} {password}   {}（{}）", name, role.label());
+    }
+    Ok(())
+}
+
 async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
     let (towns, divisions) = bundled()?;
     let district = gongfu_demo::generate(&divisions, &towns, seed);
     match store.seed_demo(&towns, &divisions, &district).await? {
-        SeedOutcome::Seeded { divisions, zones } => {
-            tracing::info!(divisions, zones, seed, "demo district seeded (演示数据)")
+        SeedOutcome::Seeded {
+            divisions: n,
+            zones,
+        } => {
+            tracing::info!(
+                divisions = n,
+                zones,
+                seed,
+                "demo district seeded (演示数据)"
+            );
+            demo_accounts(store, &district).await?;
         }
         SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
     }
@@ -137,6 +232,41 @@ async fn main() -> Result<()> {
             let store = open(&db).await?;
             seed_demo(&store, seed).await?;
         }
+        Command::Admin { command } => match command {
+            AdminCommand::Create {
+                db,
+                username,
+                display_name,
+            } => {
+                let store = open(&db).await?;
+                let mut password = String::new();
+                std::io::stdin()
+                    .read_line(&mut password)
+                    .context("reading the password from standard input")?;
+                let password = password.trim_end_matches(['\r', '\n']);
+                let id = store
+                    .create_user(
+                        &Actor::system("admin-cli"),
+                        &username,
+                        &display_name,
+                        &Role::Admin,
+                        password,
+                    )
+                    .await?;
+                println!("created district administrator {username} (id {id})");
+            }
+            AdminCommand::Token { db, username, name } => {
+                let store = open(&db).await?;
+                let user = store
+                    .user_by_name(&username)
+                    .await?
+                    .with_context(|| format!("no user named {username}"))?;
+                let token = store
+                    .create_api_token(&Actor::system("admin-cli"), &user, &name)
+                    .await?;
+                println!("{token}");
+            }
+        },
         Command::Init { db } => {
             let store = open(&db).await?;
             if !store.is_empty().await? {

@@ -1,6 +1,7 @@
 //! The Chinese HTML pages, one module per screen. Each handler builds a typed askama template;
 //! list pages answer with only their table fragment when htmx asks (`HX-Request`).
 
+mod account;
 mod dashboard;
 mod import;
 mod map;
@@ -36,6 +37,19 @@ pub fn routes() -> Router<AppState> {
         .route("/zones/{id}/dissolve", post(zones::dissolve_submit))
         .route("/zones/{id}/designation", post(zones::designation_submit))
         .route("/import", get(import::page).post(import::submit))
+        .route(
+            "/login",
+            get(account::login_form).post(account::login_submit),
+        )
+        .route("/logout", post(account::logout))
+        .route(
+            "/account",
+            get(account::account).post(account::account_submit),
+        )
+        .route(
+            "/admin/users",
+            get(account::users).post(account::users_submit),
+        )
 }
 
 /// What every page's frame needs.
@@ -44,14 +58,31 @@ pub struct Layout {
     /// Which nav item is current.
     pub nav: &'static str,
     pub demo: bool,
+    /// The signed-in person as shown in the header; empty when signed out.
+    pub user: String,
+    pub is_admin: bool,
+    /// The session's CSRF token, carried by every form.
+    pub csrf: String,
 }
 
 impl Layout {
     pub fn new(title: impl Into<String>, nav: &'static str, demo: bool) -> Layout {
+        let caller = crate::auth::current();
         Layout {
             title: title.into(),
             nav,
             demo,
+            user: caller
+                .as_ref()
+                .map(|c| format!("{} · {}", c.user.display_name, c.user.role.label()))
+                .unwrap_or_default(),
+            is_admin: caller
+                .as_ref()
+                .is_some_and(|c| gongfu_core::auth::may_administer(&c.user.role)),
+            csrf: caller
+                .as_ref()
+                .map(|c| c.csrf().to_string())
+                .unwrap_or_default(),
         }
     }
     pub fn is(&self, nav: &str) -> &'static str {

@@ -17,14 +17,18 @@ use tower::ServiceExt;
 pub struct App {
     pub router: Router,
     pub store: Store,
+    /// An API token of the demo's district administrator, sent with every request.
+    pub token: String,
     pub _dir: tempfile::TempDir,
 }
 
+/// The password of every account the tests make.
+pub const PASSWORD: &str = "测试密码-gongfu-2025";
+
 pub async fn demo_app() -> App {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("test.db").to_str().unwrap())
-        .await
-        .unwrap();
+    // SQLite, or PostgreSQL when the test script provides one.
+    let store = gongfu_store::testing::fresh_store(dir.path()).await;
     let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
     let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
     let district = gongfu_demo::generate(&divisions, &towns, 7);
@@ -32,17 +36,47 @@ pub async fn demo_app() -> App {
         .seed_demo(&towns, &divisions, &district)
         .await
         .unwrap();
+    let admin = gongfu_core::auth::Role::Admin;
+    store
+        .create_user(
+            &gongfu_store::Actor::system("test"),
+            "admin",
+            "区管理员",
+            &admin,
+            PASSWORD,
+        )
+        .await
+        .unwrap();
+    let user = store.user_by_name("admin").await.unwrap().unwrap();
+    let token = store
+        .create_api_token(&user.actor("127.0.0.1"), &user, "tests")
+        .await
+        .unwrap();
     let mut state = AppState::new(store.clone());
     state.today = Arc::new(|| date!(2025 - 06 - 30));
     App {
         router: gongfu_web::router(state),
         store,
+        token,
         _dir: dir,
     }
 }
 
 impl App {
-    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+    /// Sends as the administrator (API token) unless the request names its own credentials.
+    pub async fn send(&self, mut req: Request<Body>) -> (StatusCode, Vec<u8>) {
+        let h = req.headers_mut();
+        if !h.contains_key("authorization") && !h.contains_key("cookie") {
+            h.insert(
+                "authorization",
+                format!("Bearer {}", self.token).parse().unwrap(),
+            );
+        }
+        self.send_raw(req).await
+    }
+
+    /// Sends exactly what is given: no credentials added.
+    pub async fn send_raw(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
