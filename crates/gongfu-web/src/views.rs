@@ -366,6 +366,12 @@ pub fn zone_row(snap: &Snapshot, z: &ZoneRec, day: Date) -> ZoneRow {
     }
 }
 
+/// Every zone's row, dissolved ones included, built once per snapshot and day.
+pub fn cached_zone_rows(snap: &Snapshot, day: Date) -> std::sync::Arc<Vec<ZoneRow>> {
+    snap.derived
+        .get_or_insert(&format!("zone_rows:{day}"), || zone_rows(snap, day, true))
+}
+
 pub fn zone_rows(snap: &Snapshot, day: Date, include_dissolved: bool) -> Vec<ZoneRow> {
     snap.zones
         .iter()
@@ -383,11 +389,20 @@ pub struct ZoneQuery {
     pub tier: Option<String>,
     /// `id` (default), `name`, `-income`, `-villages`, `-weak`.
     pub sort: Option<String>,
+    pub page: Option<usize>,
 }
 
 /// Live zones matching a query, sorted.
 pub fn zone_list(snap: &Snapshot, day: Date, q: &ZoneQuery) -> Vec<ZoneRow> {
-    filter_zones(snap, zone_rows(snap, day, false), q)
+    let all = cached_zone_rows(snap, day);
+    filter_zones(
+        snap,
+        all.iter()
+            .filter(|z| z.dissolved_on.is_none())
+            .cloned()
+            .collect(),
+        q,
+    )
 }
 
 /// Keeps the live rows a query selects, sorted as it asks.

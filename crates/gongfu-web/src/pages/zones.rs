@@ -20,11 +20,18 @@ use gongfu_store::Snapshot;
 use gongfu_store::service::ZoneInput;
 use time::Date;
 
+const ZONES_PER_PAGE: usize = 50;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "zones.html")]
 pub struct ZonesPage {
     pub layout: Layout,
     pub rows: Vec<ZoneRow>,
+    /// Zones matching the filters, over all pages.
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub query_base: String,
     pub live_total: usize,
     pub dissolved: Vec<ZoneRow>,
     pub q: String,
@@ -39,13 +46,32 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let snap = st.store.snapshot().await?;
     let day = st.today();
-    let rows = views::zone_list(&snap, day, &q);
-    let all = views::zone_rows(&snap, day, true);
+    let all = views::cached_zone_rows(&snap, day);
     let live_total = all.iter().filter(|z| z.dissolved_on.is_none()).count();
-    let dissolved = all
+    let (live, dissolved): (Vec<ZoneRow>, Vec<ZoneRow>) =
+        all.iter().cloned().partition(|z| z.dissolved_on.is_none());
+    let matching = views::filter_zones(&snap, live, &q);
+    // 50 a page, as every list: at province scale a page of a thousand rows is too heavy.
+    let total = matching.len();
+    let pages = total.div_ceil(ZONES_PER_PAGE).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let rows: Vec<ZoneRow> = matching
         .into_iter()
-        .filter(|z| z.dissolved_on.is_some())
+        .skip((page - 1) * ZONES_PER_PAGE)
+        .take(ZONES_PER_PAGE)
         .collect();
+    let mut base = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("q", &q.q),
+        ("town", &q.town),
+        ("tier", &q.tier),
+        ("sort", &q.sort),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            base.append_pair(k, v);
+        }
+    }
+    let query_base = base.finish();
     let cur = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut towns = vec![opt("", "全部镇街", &cur(&q.town))];
     towns.extend(
@@ -71,6 +97,10 @@ pub async fn list(
     Ok(ZonesPage {
         layout: Layout::new("片区", "zones", snap.is_demo),
         rows,
+        total,
+        page,
+        pages,
+        query_base,
         live_total,
         dissolved,
         q: q.q.clone().unwrap_or_default(),
