@@ -484,19 +484,53 @@ pub struct DayQuery {
 
 async fn coverage(
     State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, ApiError> {
     let day = optional_date("day", q.day.as_deref())?.unwrap_or_else(|| st.today());
     let snap = st.store.snapshot().await?;
     // Built once per snapshot and day: at province scale it is a megabyte of JSON.
-    let body = snap.derived.get_or_insert(&format!("coverage:{day}"), || {
-        Bytes::from(coverage_json(&snap, day).to_string())
+    Ok(cached_body(
+        &snap,
+        &headers,
+        &format!("coverage:{day}"),
+        "application/json",
+        || coverage_json(&snap, day).to_string().into_bytes(),
+    ))
+}
+
+/// Answers with a body built once per snapshot under `key` and kept plain and gzipped, so
+/// large answers are neither rebuilt nor recompressed per request.
+fn cached_body(
+    snap: &gongfu_store::Snapshot,
+    headers: &axum::http::HeaderMap,
+    key: &str,
+    content_type: &'static str,
+    make: impl FnOnce() -> Vec<u8>,
+) -> Response {
+    let cached = snap.derived.get_or_insert(key, || {
+        let plain = make();
+        let gz = gzip(&plain);
+        (Bytes::from(plain), Bytes::from(gz))
     });
-    Ok((
-        [(header::CONTENT_TYPE, "application/json")],
-        (*body).clone(),
-    )
-        .into_response())
+    let gzip_ok = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("gzip"));
+    let ctype = [
+        (header::CONTENT_TYPE, content_type),
+        (header::VARY, "accept-encoding"),
+    ];
+    if gzip_ok {
+        (
+            ctype,
+            [(header::CONTENT_ENCODING, "gzip")],
+            cached.1.clone(),
+        )
+            .into_response()
+    } else {
+        (ctype, cached.0.clone()).into_response()
+    }
 }
 
 pub fn targets_json(snap: &gongfu_store::Snapshot, day: Date) -> Value {
@@ -570,6 +604,7 @@ pub struct MapQuery {
 
 /// The map layer, built once per snapshot and day, kept both plain and gzipped: at province
 /// scale it is megabytes, too much to build or compress per request.
+/// The map layer: at province scale it is megabytes, so it is cached (see [`cached_body`]).
 async fn map_geojson(
     State(st): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -577,40 +612,22 @@ async fn map_geojson(
 ) -> Result<Response, ApiError> {
     let snap = st.store.snapshot().await?;
     let day = st.today();
-    let gzip_ok = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("gzip"));
-    let ctype = [(header::CONTENT_TYPE, "application/geo+json")];
-    match q.zone {
-        None => {
-            let cached = snap.derived.get_or_insert(&format!("map:{day}"), || {
-                let plain = gongfu_io::map_feature_collection(&snap, day, snap.latest_year());
-                let gz = gzip(&plain);
-                (Bytes::from(plain), Bytes::from(gz))
-            });
-            if gzip_ok {
-                Ok((
-                    ctype,
-                    [
-                        (header::CONTENT_ENCODING, "gzip"),
-                        (header::VARY, "accept-encoding"),
-                    ],
-                    cached.1.clone(),
-                )
-                    .into_response())
-            } else {
-                Ok((ctype, [(header::VARY, "accept-encoding")], cached.0.clone()).into_response())
-            }
-        }
-        Some(z) => Ok((
-            ctype,
+    Ok(match q.zone {
+        None => cached_body(
+            &snap,
+            &headers,
+            &format!("map:{day}"),
+            "application/geo+json",
+            || gongfu_io::map_feature_collection(&snap, day, snap.latest_year()),
+        ),
+        Some(z) => (
+            [(header::CONTENT_TYPE, "application/geo+json")],
             gongfu_io::map_feature_collection_where(&snap, day, snap.latest_year(), |code| {
                 snap.membership_of(code, day).is_some_and(|m| m.zone.0 == z)
             }),
         )
-            .into_response()),
-    }
+            .into_response(),
+    })
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
