@@ -132,7 +132,7 @@ impl Store {
         password: &str,
     ) -> Result<i64, StoreError> {
         if !actor.is_system() && !may_administer(&actor.role) {
-            return Err(gongfu_core::auth::forbidden("只有区管理员可以管理账号").into());
+            return Err(StoreError::Forbidden("只有区管理员可以管理账号".into()));
         }
         let username = parse_username(username)?;
         check_password(&username, password)?;
@@ -400,7 +400,7 @@ impl Store {
         name: &str,
     ) -> Result<String, StoreError> {
         if actor.user_id != Some(user.id) && !actor.is_system() && !may_administer(&actor.role) {
-            return Err(gongfu_core::auth::forbidden("只能为自己创建令牌").into());
+            return Err(StoreError::Forbidden("只能为自己创建令牌".into()));
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 {
@@ -478,7 +478,7 @@ impl Store {
             })?;
         let owner: i64 = row.try_get(0)?;
         if actor.user_id != Some(owner) && !may_administer(&actor.role) {
-            return Err(gongfu_core::auth::forbidden("只能撤销自己的令牌").into());
+            return Err(StoreError::Forbidden("只能撤销自己的令牌".into()));
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")

@@ -12,6 +12,9 @@ pub enum StoreError {
     /// Someone else changed the record since the caller read it (optimistic locking).
     #[error("{what}已被他人修改（当前版本 {current}），请刷新后重试")]
     Conflict { what: String, current: i64 },
+    /// The actor's role or area does not cover this change (HTTP 403).
+    #[error("无权操作：{0}")]
+    Forbidden(String),
     /// The database refused an operation that would lose or corrupt data.
     #[error("{0}")]
     Refused(String),

@@ -5,13 +5,14 @@
 use crate::db::Store;
 use crate::snapshot::Snapshot;
 use crate::{Actor, StoreError};
+use gongfu_core::auth::{may_administer, may_edit_village, may_edit_zone};
 use gongfu_core::targets::{Target, policy_targets};
 use gongfu_core::village::{VillageStatus, YearlyFigures, date_string};
 use gongfu_core::zone::{
     DesignationStatus, MemberRequest, Membership, MembershipOp, Tier, ValidMembers, check_history,
     membership_changes, parse_zone_name, validate_members,
 };
-use gongfu_core::{DomainError, Fen, VillageCode, ZoneId};
+use gongfu_core::{DomainError, Fen, TownCode, VillageCode, ZoneId};
 use serde_json::{Value, json};
 use sqlx::{Any, Row, Transaction};
 use std::sync::Arc;
@@ -323,6 +324,41 @@ async fn upsert_designation(
     Ok(())
 }
 
+/// Refuses unless the actor administers the district.
+fn require_admin(actor: &Actor, what: &str) -> Result<(), StoreError> {
+    if may_administer(&actor.role) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(format!("{what}由区管理员操作")))
+    }
+}
+
+/// Refuses unless the actor may change a zone whose members (before and after) are `villages`.
+fn require_zone_scope<'a>(
+    actor: &Actor,
+    villages: impl IntoIterator<Item = &'a VillageCode>,
+) -> Result<(), StoreError> {
+    let towns: Vec<TownCode> = villages.into_iter().map(|v| v.town()).collect();
+    if may_edit_zone(&actor.role, &towns) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(
+            "片区的成员村超出了您的管辖范围（镇街用户只能管理本镇街内的片区）".into(),
+        ))
+    }
+}
+
+/// Refuses unless the actor may change this village's own facts.
+fn require_village_scope(actor: &Actor, village: &VillageCode) -> Result<(), StoreError> {
+    if may_edit_village(&actor.role, village) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(format!(
+            "村「{village}」不在您的管辖范围内"
+        )))
+    }
+}
+
 impl Store {
     /// Takes the writer's turn and a snapshot fresh as of that moment.
     async fn write_turn(
@@ -341,6 +377,13 @@ impl Store {
         today: Date,
     ) -> Result<ZoneId, StoreError> {
         let (_turn, snap) = self.write_turn().await?;
+        let asked: Vec<VillageCode> = input
+            .villages
+            .iter()
+            .chain(std::iter::once(&input.key_village))
+            .filter_map(|v| VillageCode::parse(v).ok())
+            .collect();
+        require_zone_scope(actor, &asked)?;
         let day = input.effective.unwrap_or(today);
         let (name, members) = validate_zone(&snap, input, None, day)?;
         let mut tx = self.pool.begin().await?;
@@ -397,6 +440,14 @@ impl Store {
         let zone = snap.zone(id).ok_or_else(|| StoreError::NotFound {
             what: format!("片区 {id}"),
         })?;
+        let asked: Vec<VillageCode> = input
+            .villages
+            .iter()
+            .chain(std::iter::once(&input.key_village))
+            .filter_map(|v| VillageCode::parse(v).ok())
+            .chain(snap.members(id, today).iter().map(|m| m.village.clone()))
+            .collect();
+        require_zone_scope(actor, &asked)?;
         if zone.dissolved_on.is_some() {
             return Err(StoreError::Refused(format!(
                 "片区「{}」已撤销，不能再编辑",
@@ -475,6 +526,12 @@ impl Store {
         let zone = snap.zone(id).ok_or_else(|| StoreError::NotFound {
             what: format!("片区 {id}"),
         })?;
+        let current: Vec<VillageCode> = snap
+            .members(id, day)
+            .iter()
+            .map(|m| m.village.clone())
+            .collect();
+        require_zone_scope(actor, &current)?;
         if zone.dissolved_on.is_some() {
             return Err(StoreError::Refused(format!("片区「{}」已撤销", zone.name)));
         }
@@ -548,6 +605,16 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (_turn, snap) = self.write_turn().await?;
         let code = VillageCode::parse(village)?;
+        {
+            let mut touched = vec![code.clone()];
+            if let Some(m) = snap.membership_of(&code, day) {
+                touched.extend(snap.members(m.zone, day).iter().map(|m| m.village.clone()));
+            }
+            if let Some(z) = to {
+                touched.extend(snap.members(z, day).iter().map(|m| m.village.clone()));
+            }
+            require_zone_scope(actor, &touched)?;
+        }
         let d = snap.division(&code).ok_or_else(|| StoreError::NotFound {
             what: format!("村 {code}"),
         })?;
@@ -671,6 +738,7 @@ impl Store {
         status: DesignationStatus,
     ) -> Result<(), StoreError> {
         let (_turn, snap) = self.write_turn().await?;
+        require_admin(actor, "片区等级认定")?;
         let zone = snap.zone(id).ok_or_else(|| StoreError::NotFound {
             what: format!("片区 {id}"),
         })?;
@@ -724,6 +792,7 @@ impl Store {
         status: VillageStatus,
     ) -> Result<(), StoreError> {
         let (_turn, snap) = self.write_turn().await?;
+        require_admin(actor, "村的撤并与撤销")?;
         let code = VillageCode::parse(village)?;
         let d = snap.division(&code).ok_or_else(|| StoreError::NotFound {
             what: format!("村 {code}"),
@@ -795,6 +864,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (_turn, snap) = self.write_turn().await?;
         let code = VillageCode::parse(village)?;
+        require_village_scope(actor, &code)?;
         let d = snap.division(&code).ok_or_else(|| StoreError::NotFound {
             what: format!("村 {code}"),
         })?;
@@ -844,6 +914,17 @@ impl Store {
         source: &str,
     ) -> Result<usize, StoreError> {
         let (_turn, snap) = self.write_turn().await?;
+        let outside: Vec<String> = rows
+            .iter()
+            .filter(|(c, _)| !may_edit_village(&actor.role, c))
+            .map(|(c, _)| c.to_string())
+            .collect();
+        if !outside.is_empty() {
+            return Err(StoreError::Forbidden(format!(
+                "以下村不在您的管辖范围内，未导入任何数据：{}",
+                outside.join("、")
+            )));
+        }
         let mut errors = Vec::new();
         for (i, (code, f)) in rows.iter().enumerate() {
             if snap.division(code).is_none() {
@@ -900,6 +981,7 @@ impl Store {
         source: &str,
     ) -> Result<usize, StoreError> {
         let (_turn, snap) = self.write_turn().await?;
+        require_admin(actor, "村边界导入")?;
         let errors: Vec<DomainError> = rows
             .iter()
             .enumerate()
@@ -942,6 +1024,7 @@ impl Store {
 
     /// 薄弱村标准: the operating-income threshold below which a village is weak.
     pub async fn set_weak_threshold(&self, actor: &Actor, below: Fen) -> Result<(), StoreError> {
+        require_admin(actor, "薄弱村标准")?;
         if below.0 < 0 {
             return Err(DomainError::new(
                 "out_of_range",
@@ -970,6 +1053,7 @@ impl Store {
 
     /// Sets (or replaces) one target.
     pub async fn set_target(&self, actor: &Actor, target: &Target) -> Result<(), StoreError> {
+        require_admin(actor, "目标任务")?;
         gongfu_core::DataYear::new(target.year as i64)?;
         if target.value < 0 {
             return Err(DomainError::new("out_of_range", "value", "目标值不能为负数").into());

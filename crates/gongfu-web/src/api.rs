@@ -295,6 +295,8 @@ async fn list_zones(
 
 #[derive(Deserialize)]
 pub struct DesignationBody {
+    /// Taken from the path on `PUT …/designations/{year}`.
+    #[serde(default)]
     pub year: i64,
     pub tier: String,
     pub status: Option<String>,

@@ -72,6 +72,9 @@ impl From<StoreError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "version_conflict", e.to_string())
             }
             StoreError::Refused(m) => ApiError::new(StatusCode::CONFLICT, "refused", m),
+            StoreError::Forbidden(_) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
+            }
             StoreError::Db(err) => {
                 tracing::error!(error = %err, "database error");
                 ApiError::new(
@@ -130,6 +133,7 @@ impl IntoResponse for PageError {
         let title = match e.status {
             StatusCode::NOT_FOUND => "未找到",
             StatusCode::CONFLICT => "操作未完成",
+            StatusCode::FORBIDDEN => "无权操作",
             StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "输入有误",
             _ => "出错了",
         };

@@ -63,6 +63,44 @@ pub async fn demo_app() -> App {
 }
 
 impl App {
+    /// Creates a user with `role` and returns an API token acting as them.
+    pub async fn token_for(&self, username: &str, role: gongfu_core::auth::Role) -> String {
+        self.store
+            .create_user(
+                &gongfu_store::Actor::system("test"),
+                username,
+                username,
+                &role,
+                PASSWORD,
+            )
+            .await
+            .unwrap();
+        let user = self.store.user_by_name(username).await.unwrap().unwrap();
+        self.store
+            .create_api_token(&user.actor("127.0.0.1"), &user, "tests")
+            .await
+            .unwrap()
+    }
+
+    /// Sends JSON as the holder of `token`.
+    pub async fn send_json_as(
+        &self,
+        token: &str,
+        method: &str,
+        uri: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let (s, b) = self.send(req).await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+
     /// Sends as the administrator (API token) unless the request names its own credentials.
     pub async fn send(&self, mut req: Request<Body>) -> (StatusCode, Vec<u8>) {
         let h = req.headers_mut();
