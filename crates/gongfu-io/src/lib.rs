@@ -23,7 +23,7 @@ pub use geojson::{
     Boundary, map_feature_collection, map_feature_collection_where, parse_boundaries_geojson,
 };
 pub use xlsx_export::{
-    export_village_rows, export_villages, export_years, export_zones, years_template,
+    export_audit, export_village_rows, export_villages, export_years, export_zones, years_template,
 };
 pub use xlsx_import::parse_years_xlsx;
 

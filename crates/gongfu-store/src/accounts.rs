@@ -500,3 +500,131 @@ impl Store {
         Ok(())
     }
 }
+
+/// One line of the audit log as read back.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub address: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// What to look for in the audit log. Text filters match anywhere (case-sensitive); dates
+/// are ISO days, inclusive.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Store {
+    /// 审计日志: newest first, at most `limit` lines after skipping `offset`. Only the district
+    /// administrator and viewers / auditors may read it.
+    pub async fn audit_entries(
+        &self,
+        actor: &Actor,
+        f: &AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(i64, Vec<AuditEntry>), StoreError> {
+        if !matches!(actor.role, Role::Admin | Role::Viewer) {
+            return Err(StoreError::Forbidden(
+                "审计日志仅限区管理员和查看/审计人员查阅".into(),
+            ));
+        }
+        let like = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("%{}%", s.replace(['%', '_'], "")))
+                .unwrap_or_else(|| "%".into())
+        };
+        let exact = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let from = exact(&f.from)
+            .map(|d| format!("{d}T00:00:00"))
+            .unwrap_or_default();
+        let to = exact(&f.to)
+            .map(|d| format!("{d}T23:59:59.999999999Z"))
+            .unwrap_or_else(|| "9999".into());
+        let entity = exact(&f.entity);
+        let entity_id = exact(&f.entity_id);
+        // One query shape for every filter: absent filters match everything.
+        let where_clause = "actor LIKE $1 AND at >= $2 AND at <= $3 AND ($4 = '' OR entity = $4) AND ($5 = '' OR entity_id = $5)";
+        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE {where_clause}"
+        )))
+        .bind(like(&f.actor))
+        .bind(&from)
+        .bind(&to)
+        .bind(entity.clone().unwrap_or_default())
+        .bind(entity_id.clone().unwrap_or_default())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, at, actor, address, action, entity, entity_id, before_json, after_json FROM audit_log WHERE {where_clause} ORDER BY id DESC LIMIT $6 OFFSET $7"
+        )))
+        .bind(like(&f.actor))
+        .bind(&from)
+        .bind(&to)
+        .bind(entity.unwrap_or_default())
+        .bind(entity_id.unwrap_or_default())
+        .bind(limit.clamp(1, 10_000))
+        .bind(offset.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        let entries = rows
+            .iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    address: r.try_get("address")?,
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_id: r.try_get("entity_id")?,
+                    before: r.try_get("before_json")?,
+                    after: r.try_get("after_json")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok((total, entries))
+    }
+
+    /// The change history of one record, newest first, for its detail page. Readable by
+    /// anyone who may read the record.
+    pub async fn history(
+        &self,
+        entity: &str,
+        entity_id: &str,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let (_, entries) = self
+            .audit_entries(
+                &Actor::system("history"),
+                &AuditFilter {
+                    entity: Some(entity.into()),
+                    entity_id: Some(entity_id.into()),
+                    ..Default::default()
+                },
+                200,
+                0,
+            )
+            .await?;
+        Ok(entries)
+    }
+}

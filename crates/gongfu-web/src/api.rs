@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/export/villages.xlsx", get(export_villages))
         .route("/api/v1/export/zones.xlsx", get(export_zones))
         .route("/api/v1/export/years.xlsx", get(export_years))
+        .route("/api/v1/audit", get(audit))
+        .route("/api/v1/export/audit.xlsx", get(export_audit))
 }
 
 /// The acting user for the audit log: the remote address until accounts arrive.
@@ -846,5 +848,42 @@ async fn export_years(State(st): State<AppState>) -> Result<Response, ApiError> 
     Ok(xlsx_response(
         gongfu_io::export_years(&snap).map_err(io_err)?,
         "村年度数据.xlsx",
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(flatten)]
+    pub filter: gongfu_store::accounts::AuditFilter,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// 审计日志 for administrators and auditors: filter by person, record, date.
+async fn audit(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let per_page = q.per_page.unwrap_or(100).clamp(1, 1000);
+    let page = q.page.unwrap_or(1).max(1);
+    let (total, items) = st
+        .store
+        .audit_entries(&actor, &q.filter, per_page, (page - 1) * per_page)
+        .await?;
+    Ok(Json(
+        json!({"total": total, "page": page, "per_page": per_page, "items": items}),
+    ))
+}
+
+async fn export_audit(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, ApiError> {
+    let (_, items) = st.store.audit_entries(&actor, &q.filter, 10_000, 0).await?;
+    Ok(xlsx_response(
+        gongfu_io::export_audit(&items).map_err(io_err)?,
+        "审计日志.xlsx",
     ))
 }

@@ -121,6 +121,18 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     ("get", "/api/v1/export/zones.xlsx", "导出片区", ""),
     ("get", "/api/v1/export/years.xlsx", "导出历年数据", ""),
+    (
+        "get",
+        "/api/v1/audit",
+        "审计日志（区管理员、查看/审计）：actor 操作人、entity / entity_id 对象、from / to 日期",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/export/audit.xlsx",
+        "导出审计日志（筛选参数同上）",
+        "",
+    ),
 ];
 
 fn schemas() -> Value {

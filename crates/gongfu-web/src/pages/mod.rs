@@ -2,6 +2,7 @@
 //! list pages answer with only their table fragment when htmx asks (`HX-Request`).
 
 mod account;
+mod audit;
 mod dashboard;
 mod import;
 mod map;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/users",
             get(account::users).post(account::users_submit),
         )
+        .route("/audit", get(audit::page))
 }
 
 /// What every page's frame needs.
@@ -61,6 +63,8 @@ pub struct Layout {
     /// The signed-in person as shown in the header; empty when signed out.
     pub user: String,
     pub is_admin: bool,
+    /// Administrators and auditors read the audit log.
+    pub can_audit: bool,
     /// The session's CSRF token, carried by every form.
     pub csrf: String,
 }
@@ -79,6 +83,12 @@ impl Layout {
             is_admin: caller
                 .as_ref()
                 .is_some_and(|c| gongfu_core::auth::may_administer(&c.user.role)),
+            can_audit: caller.as_ref().is_some_and(|c| {
+                matches!(
+                    c.user.role,
+                    gongfu_core::auth::Role::Admin | gongfu_core::auth::Role::Viewer
+                )
+            }),
             csrf: caller
                 .as_ref()
                 .map(|c| c.csrf().to_string())

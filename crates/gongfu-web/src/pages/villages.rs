@@ -164,6 +164,8 @@ pub struct VillageDetailPage {
     pub weak_rule: String,
     pub version: i64,
     pub errors: Vec<String>,
+    /// 变更记录 from the audit log.
+    pub changes: Vec<gongfu_store::accounts::AuditEntry>,
 }
 
 async fn render_detail(
@@ -246,6 +248,7 @@ async fn render_detail(
             zones,
             today: date_string(day),
             errors,
+            changes: st.store.history("village", code).await?,
         },
     )
         .into_response())

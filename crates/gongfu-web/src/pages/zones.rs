@@ -144,6 +144,8 @@ pub struct ZoneDetailPage {
     pub this_year: i32,
     pub today: String,
     pub errors: Vec<String>,
+    /// 变更记录 from the audit log.
+    pub changes: Vec<gongfu_store::accounts::AuditEntry>,
 }
 
 impl ZoneDetailPage {
@@ -226,6 +228,7 @@ async fn render_detail(st: &AppState, id: i64, errors: Vec<String>) -> Result<Re
             this_year: day.year(),
             today: date_string(day),
             errors,
+            changes: st.store.history("zone", &id.to_string()).await?,
         },
     )
         .into_response())
