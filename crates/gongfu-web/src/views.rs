@@ -643,3 +643,25 @@ pub fn zone_members(snap: &Snapshot, zone: ZoneId, day: Date) -> Vec<MemberRow> 
         })
         .collect()
 }
+
+/// 审计日志 action names in Chinese, for the log and the history sections.
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "create" => "新建",
+        "update" => "修改",
+        "dissolve" => "撤销片区",
+        "move_village" => "调整归属",
+        "set_designation" => "设定等级",
+        "set_status" => "撤并/撤销",
+        "set_tags" => "修改标签",
+        "import" => "导入",
+        "set" => "设置",
+        "seed" => "生成演示数据",
+        "sign_in" => "登录",
+        "sign_in_failed" => "登录失败",
+        "sign_in_locked" => "登录失败并锁定",
+        "change_password" => "修改密码",
+        "revoke" => "撤销令牌",
+        other => other,
+    }
+}
