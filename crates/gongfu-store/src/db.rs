@@ -62,6 +62,8 @@ pub struct Store {
     /// Serialises writers inside one process: SQLite allows one writer at a time, and taking
     /// turns here avoids SQLITE_BUSY on lock upgrades. PostgreSQL relies on row locks too.
     pub(crate) write_lock: Arc<Mutex<()>>,
+    /// The URL it was opened with (never logged unredacted).
+    url: String,
 }
 
 /// Turns a `--db` argument into a URL: a URL is kept, a path becomes a SQLite file URL that
@@ -124,6 +126,7 @@ impl Store {
             backend,
             cache: Arc::new(RwLock::new(None)),
             write_lock: Arc::new(Mutex::new(())),
+            url: url.clone(),
         };
         store.migrate().await?;
         Ok(store)
@@ -168,6 +171,12 @@ impl Store {
             tracing::info!(version, name, "migration applied");
         }
         Ok(())
+    }
+
+    /// Another, independent handle on the same database (own pool, own snapshot cache, own
+    /// writer lock), as a second server process would have.
+    pub async fn open_again(&self) -> Result<Store, StoreError> {
+        Store::open(&self.url).await
     }
 
     pub fn pool(&self) -> &AnyPool {

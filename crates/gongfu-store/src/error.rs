@@ -10,7 +10,9 @@ pub enum StoreError {
     #[error("{what}不存在")]
     NotFound { what: String },
     /// Someone else changed the record since the caller read it (optimistic locking).
-    #[error("{what}已被他人修改（当前版本 {current}），请刷新后重试")]
+    #[error(
+        "该记录已被他人修改：{what}在您打开后已有新的保存（当前版本 {current}）。您的输入已保留，请核对下方当前内容后再决定是否保存"
+    )]
     Conflict { what: String, current: i64 },
     /// The actor's role or area does not cover this change (HTTP 403).
     #[error("无权操作：{0}")]

@@ -218,3 +218,44 @@ async fn every_answer_carries_the_security_headers() {
         assert_eq!(h["x-content-type-options"], "nosniff");
     }
 }
+
+#[tokio::test]
+async fn two_server_instances_on_one_database_share_sessions_and_data() {
+    let app = demo_app().await;
+    // A second instance: its own store handle (own pool, own snapshot cache) on the same
+    // database, as a second process behind a load balancer would have.
+    let other_store = app.store.open_again().await.unwrap();
+    let other = gongfu_web::router(gongfu_web::AppState::new(other_store));
+    let (_, cookie) = sign_in(&app, "admin", PASSWORD).await;
+    let cookie = cookie.unwrap();
+    let req = Request::get("/api/v1/zones")
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(other.clone(), req)
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "the session made on one instance is valid on the other"
+    );
+    // A write through the first instance is seen by the second at once.
+    let (_, z) = app.get_json("/api/v1/zones/1").await;
+    let body = serde_json::json!({"name": "跨实例可见", "key_village": z["key_village"], "villages": z["villages"], "version": z["version"]});
+    assert_eq!(
+        app.send_json("PUT", "/api/v1/zones/1", body).await.0,
+        StatusCode::OK
+    );
+    let req = Request::get("/api/v1/zones/1")
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(other, req).await.unwrap();
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["name"], "跨实例可见");
+}

@@ -98,8 +98,13 @@ async fn an_html_edit_from_a_stale_page_is_refused_and_says_so() {
     let (s, _) = app.post_form("/zones/1/edit", &form("A1", v)).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (s, html) = app.post_form("/zones/1/edit", &form("B2", v)).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("已被他人修改"), "{html}");
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("该记录已被他人修改"), "{html}");
+    assert!(
+        html.contains("当前内容：名称「A1」"),
+        "the current values are shown"
+    );
+    assert!(html.contains("value=\"B2\""), "the user's input is kept");
     let (_, now) = app.get_json("/api/v1/zones/1").await;
     assert_eq!(now["name"], "A1");
 }

@@ -537,9 +537,38 @@ pub async fn edit_submit(
         Ok(()) => Ok(Redirect::to(&format!("/zones/{id}")).into_response()),
         Err(e) => {
             let snap = st.store.snapshot().await?;
+            let conflict = e.status == StatusCode::CONFLICT && e.code == "version_conflict";
+            let mut keep = keep;
+            let mut errors = field_errors(e);
+            if conflict && let Some(z) = snap.zone(ZoneId(id)) {
+                // Show what is saved now; the form keeps the user's input and, with the current
+                // version, saving again is a deliberate choice to replace it.
+                let members: Vec<String> = snap
+                    .members(z.id, st.today())
+                    .iter()
+                    .filter_map(|m| snap.division(&m.village).map(|d| d.division.name.clone()))
+                    .collect();
+                errors.push((
+                    String::new(),
+                    format!(
+                        "当前内容：名称「{}」，主题「{}」，重点村「{}」，成员 {}",
+                        z.name,
+                        z.theme,
+                        snap.division(&z.key_village)
+                            .map(|d| d.division.name.as_str())
+                            .unwrap_or(""),
+                        members.join("、")
+                    ),
+                ));
+                keep.version = z.version;
+            }
             Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(&snap, st.today(), Some(ZoneId(id)), keep, field_errors(e)),
+                if conflict {
+                    StatusCode::CONFLICT
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                },
+                form_page(&snap, st.today(), Some(ZoneId(id)), keep, errors),
             )
                 .into_response())
         }
