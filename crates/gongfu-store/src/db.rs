@@ -179,6 +179,31 @@ impl Store {
         Store::open(&self.url).await
     }
 
+    /// 备份: writes a consistent copy of a SQLite database to `file` while the platform keeps
+    /// serving (`VACUUM INTO` reads one snapshot of the WAL database). For PostgreSQL use
+    /// `pg_dump` (see the README), which this refuses with that advice.
+    pub async fn backup(&self, file: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Refused(
+                "PostgreSQL 请用 pg_dump 备份（pg_dump -Fc -f gongfu.dump 数据库地址），用 pg_restore 恢复".into(),
+            ));
+        }
+        if file.exists() {
+            return Err(StoreError::Refused(format!(
+                "备份文件 {} 已存在，不会覆盖",
+                file.display()
+            )));
+        }
+        let path = file
+            .to_str()
+            .ok_or_else(|| StoreError::Refused("备份路径不是有效的 UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -229,6 +254,52 @@ impl Store {
             None => None,
         })
     }
+}
+
+/// 恢复: replaces the SQLite database at `target` with the backup `file`, after checking the
+/// backup is a Gongfu database. Run it with the platform stopped. The copy is written beside
+/// the target and renamed over it, so a crash leaves either the old or the new database.
+pub async fn restore_sqlite(
+    file: &std::path::Path,
+    target: &std::path::Path,
+) -> Result<(), StoreError> {
+    {
+        // Open the backup read-only and look for the tables every Gongfu database has.
+        let url = format!("sqlite://{}?mode=ro", file.display());
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .map_err(|e| {
+                StoreError::Refused(format!("无法打开备份文件 {}：{e}", file.display()))
+            })?;
+        let ok = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) FROM schema_migrations")
+            .fetch_one(&pool)
+            .await
+            .and_then(|r| r.try_get::<i64, _>(0))
+            .map(|n| n > 0)
+            .unwrap_or(false);
+        pool.close().await;
+        if !ok {
+            return Err(StoreError::Refused(format!(
+                "{} 不是共富平台的数据库备份",
+                file.display()
+            )));
+        }
+    }
+    let tmp = target.with_extension("restoring");
+    std::fs::copy(file, &tmp).map_err(|e| StoreError::Refused(format!("复制备份失败：{e}")))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+        if side.exists() {
+            std::fs::remove_file(&side)
+                .map_err(|e| StoreError::Refused(format!("无法移除 {}：{e}", side.display())))?;
+        }
+    }
+    std::fs::rename(&tmp, target)
+        .map_err(|e| StoreError::Refused(format!("替换数据库失败：{e}")))?;
+    Ok(())
 }
 
 /// Splits a migration file into statements on `;` at line ends, dropping `--` comments.

@@ -468,3 +468,42 @@ async fn the_database_itself_refuses_to_change_or_delete_audit_lines() {
         .collect();
     assert!(actors.iter().all(|a| a != "someone else"));
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_exactly() {
+    if gongfu_store::testing::postgres_url().is_some() {
+        return; // SQLite's online backup; PostgreSQL backs up with pg_dump
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
+    let db = dir.path().join("test.db");
+    let backup = dir.path().join("backup.db");
+    store.backup(&backup).await.unwrap();
+    assert!(
+        store.backup(&backup).await.is_err(),
+        "an existing backup is never overwritten"
+    );
+    let before = store.snapshot().await.unwrap();
+    let (zones, generation) = (before.zones.len(), before.generation);
+    // A change after the backup…
+    let z = before.zones[0].clone();
+    store
+        .dissolve_zone(&actor(), z.id, z.version, date!(2025 - 06 - 30))
+        .await
+        .unwrap();
+    store.pool().close().await;
+    drop(store);
+    // …is gone once the backup is restored.
+    gongfu_store::db::restore_sqlite(&backup, &db)
+        .await
+        .unwrap();
+    let again = Store::open(db.to_str().unwrap()).await.unwrap();
+    let snap = again.snapshot().await.unwrap();
+    assert_eq!(snap.zones.len(), zones);
+    assert!(snap.zones.iter().all(|z| z.dissolved_on.is_none()));
+    assert_eq!(snap.generation, generation);
+    // Something that is not a Gongfu database is refused.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    assert!(gongfu_store::db::restore_sqlite(&junk, &db).await.is_err());
+}

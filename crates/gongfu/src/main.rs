@@ -66,6 +66,20 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Back up a SQLite database to FILE while the platform keeps serving.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file to write (must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Replace a SQLite database with a backup (stop the platform first).
+    Restore {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file to restore.
+        file: std::path::PathBuf,
+    },
     /// Accounts: create a district administrator, issue an API token.
     Admin {
         #[command(subcommand)]
@@ -231,6 +245,22 @@ async fn main() -> Result<()> {
         Command::Demo { db, seed } => {
             let store = open(&db).await?;
             seed_demo(&store, seed).await?;
+        }
+        Command::Backup { db, file } => {
+            let store = open(&db).await?;
+            store.backup(&file).await?;
+            println!("backup written to {}", file.display());
+        }
+        Command::Restore { db, file } => {
+            let url = gongfu_store::db::database_url(&db.resolve());
+            let Some(path) = url
+                .strip_prefix("sqlite://")
+                .map(|p| p.split('?').next().unwrap_or(p).to_string())
+            else {
+                bail!("restore replaces a SQLite file; for PostgreSQL use pg_restore");
+            };
+            gongfu_store::db::restore_sqlite(&file, std::path::Path::new(&path)).await?;
+            println!("restored {} from {}", path, file.display());
         }
         Command::Admin { command } => match command {
             AdminCommand::Create {
