@@ -141,9 +141,30 @@ fn csrf_failed(api: bool) -> Response {
     }
 }
 
+/// The largest request body accepted (an xlsx or GeoJSON upload).
+pub const MAX_BODY: u64 = 32 * 1024 * 1024;
+
 /// Resolves the caller, enforces sign-in and CSRF, and adds security headers.
 pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        let msg = "上传内容过大：单个文件不超过 32 MB，请拆分后分批导入";
+        return with_headers(if is_api(&path) {
+            json_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", msg)
+        } else {
+            crate::error::PageError(crate::error::ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                msg,
+            ))
+            .into_response()
+        });
+    }
     let address = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

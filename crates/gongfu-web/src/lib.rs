@@ -49,7 +49,9 @@ pub fn router(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            auth::MAX_BODY as usize,
+        ))
         .with_state(state)
 }
 
