@@ -315,3 +315,28 @@ async fn imports_outside_the_users_scope_change_nothing() {
     );
     assert_eq!(f.app.store.generation().await.unwrap(), before);
 }
+
+#[tokio::test]
+async fn a_viewer_sees_no_controls_for_changes_it_may_not_make() {
+    let f = fixture().await;
+    let id = f.own_zone["id"].as_i64().unwrap();
+    let viewer = page_as(&f.app, format!("/zones/{id}"), &f.viewer_token).await;
+    assert!(!viewer.contains("编辑片区 / 调整成员"));
+    assert!(!viewer.contains("保存等级"));
+    let town = page_as(&f.app, format!("/zones/{id}"), &f.town_token).await;
+    assert!(
+        town.contains("编辑片区 / 调整成员"),
+        "the town user may edit its own zone"
+    );
+    assert!(!town.contains("保存等级"), "tiers are the district's");
+    let targets = page_as(&f.app, "/targets".into(), &f.viewer_token).await;
+    assert!(!targets.contains("保存目标"));
+}
+
+async fn page_as(app: &App, uri: String, token: &str) -> String {
+    let req = axum::http::Request::get(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    String::from_utf8_lossy(&app.send(req).await.1).into_owned()
+}

@@ -63,6 +63,8 @@ pub struct Layout {
     /// The signed-in person as shown in the header; empty when signed out.
     pub user: String,
     pub is_admin: bool,
+    /// The role key of the signed-in person (`admin`, `town` …), empty when signed out.
+    pub role: &'static str,
     /// Administrators and auditors read the audit log.
     pub can_audit: bool,
     /// The session's CSRF token, carried by every form.
@@ -83,6 +85,7 @@ impl Layout {
             is_admin: caller
                 .as_ref()
                 .is_some_and(|c| gongfu_core::auth::may_administer(&c.user.role)),
+            role: caller.as_ref().map(|c| c.user.role.key()).unwrap_or(""),
             can_audit: caller.as_ref().is_some_and(|c| {
                 matches!(
                     c.user.role,
@@ -95,6 +98,18 @@ impl Layout {
                 .unwrap_or_default(),
         }
     }
+    /// Whether to show controls for a kind of change: `admin` (district decisions),
+    /// `zones` (forming and editing zones), `village_facts` (figures and tags). Only a hint for
+    /// the UI: the service layer checks the exact scope of every write.
+    pub fn can(&self, what: &str) -> bool {
+        match what {
+            "admin" => matches!(self.role, "admin"),
+            "zones" => matches!(self.role, "admin" | "town"),
+            "village_facts" => matches!(self.role, "admin" | "town" | "village"),
+            _ => false,
+        }
+    }
+
     pub fn is(&self, nav: &str) -> &'static str {
         if self.nav == nav { "current" } else { "" }
     }
