@@ -1,0 +1,119 @@
+//! Property-driven fuzzing of every importer: whatever bytes or JSON arrive, the parsers never
+//! panic, and every rejection is a clear Chinese error naming where it is.
+
+mod common;
+
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn snapshot() -> std::sync::Arc<gongfu_store::Snapshot> {
+    static SNAP: OnceLock<std::sync::Arc<gongfu_store::Snapshot>> = OnceLock::new();
+    SNAP.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let db = common::registry_db().await;
+            let snap = db.snapshot().await;
+            // Keep the database directory alive for the whole test run.
+            std::mem::forget(db);
+            snap
+        })
+    })
+    .clone()
+}
+
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// A JSON value of bounded depth, to feed the GeoJSON importer shapes close to the real one.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
+            .map(serde_json::Value::Number)
+            .unwrap_or_default()),
+        "[a-zA-Z0-9 村代码]{0,12}".prop_map(serde_json::Value::from),
+        Just(serde_json::Value::from("330603105209")),
+        Just(serde_json::Value::from("Polygon")),
+        Just(serde_json::Value::from("Feature")),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            prop::collection::hash_map(
+                prop_oneof![
+                    Just("type".to_string()),
+                    Just("features".to_string()),
+                    Just("geometry".to_string()),
+                    Just("coordinates".to_string()),
+                    Just("properties".to_string()),
+                    Just("code".to_string()),
+                    "[a-z]{1,6}"
+                ],
+                inner,
+                0..5
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_given_as_a_workbook_are_refused_clearly_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+        let snap = snapshot();
+        match gongfu_io::parse_years_xlsx(&bytes, &snap) {
+            Ok(rows) => prop_assert!(rows.is_empty() || !bytes.is_empty()),
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                prop_assert!(errors.iter().all(|e| has_chinese(&e.reason)));
+            }
+        }
+    }
+
+    #[test]
+    fn a_zip_header_with_garbage_behind_it_is_refused_clearly(tail in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let mut bytes = b"PK\x03\x04".to_vec();
+        bytes.extend(tail);
+        let snap = snapshot();
+        let errors = gongfu_io::parse_years_xlsx(&bytes, &snap).unwrap_err();
+        prop_assert!(errors.iter().all(|e| has_chinese(&e.reason)));
+    }
+
+    #[test]
+    fn any_text_given_as_geojson_is_refused_clearly_never_a_panic(text in ".{0,400}") {
+        let snap = snapshot();
+        if let Err(errors) = gongfu_io::parse_boundaries_geojson(&text, &snap) {
+            prop_assert!(errors.iter().all(|e| has_chinese(&e.reason)));
+        }
+    }
+
+    #[test]
+    fn any_json_shape_given_as_geojson_is_refused_clearly_never_a_panic(v in json_value()) {
+        let snap = snapshot();
+        if let Err(errors) = gongfu_io::parse_boundaries_geojson(&v.to_string(), &snap) {
+            prop_assert!(!errors.is_empty());
+            prop_assert!(errors.iter().all(|e| has_chinese(&e.reason)));
+        }
+    }
+
+    #[test]
+    fn any_division_csv_is_parsed_or_refused_with_the_line_never_a_panic(text in "(town_code,town_name,village_code,village_name,kind\n)?[0-9a-z,\n村社区]{0,300}") {
+        if let Err(e) = gongfu_demo::parse_divisions_csv(&text) {
+            prop_assert!(!e.is_empty());
+        }
+    }
+
+    #[test]
+    fn any_amount_text_is_parsed_exactly_or_refused(text in ".{0,24}") {
+        if let Err(e) = gongfu_core::Fen::parse_yuan(&text) {
+            prop_assert!(has_chinese(&e.message));
+        }
+    }
+}
