@@ -177,6 +177,71 @@ impl Store {
         Ok(id)
     }
 
+    /// 修改账号: role, scope, name and whether the account may sign in. Disabling (or changing
+    /// the role of) an account ends its sessions. Administrators only; `expected_version` is the
+    /// version the administrator read.
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        display_name: &str,
+        role: &Role,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        if !actor.is_system() && !may_administer(&actor.role) {
+            return Err(StoreError::Forbidden("只有区管理员可以管理账号".into()));
+        }
+        if actor.user_id == Some(id) && (!active || *role != Role::Admin) {
+            return Err(DomainError::new(
+                "self_lockout",
+                "role",
+                "不能停用自己的账号或取消自己的管理员角色",
+            )
+            .into());
+        }
+        let display = display_name.trim();
+        if display.is_empty() || display.chars().count() > 40 {
+            return Err(
+                DomainError::new("invalid_name", "display_name", "姓名应为 1–40 个字").into(),
+            );
+        }
+        let _turn = self.write_lock.lock().await;
+        let row = sqlx::query("SELECT id, username, display_name, role, scope, active, version FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: format!("账号 {id}") })?;
+        let before = user_from_row(&row)?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict {
+                what: format!("账号「{}」", before.username),
+                current: before.version,
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET display_name = $1, role = $2, scope = $3, active = $4, version = version + 1 WHERE id = $5 AND version = $6")
+            .bind(display)
+            .bind(role.key())
+            .bind(role.scope())
+            .bind(if active { 1i64 } else { 0 })
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?;
+        if !active || *role != before.role {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(&mut tx, actor, "update", "user", &id.to_string(),
+            Some(json!({"display_name": before.display_name, "role": before.role.key(), "scope": before.role.scope(), "active": before.active})),
+            Some(json!({"display_name": display, "role": role.key(), "scope": role.scope(), "active": active}))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         sqlx::query("SELECT id, username, display_name, role, scope, active, version FROM users ORDER BY id")
             .fetch_all(&self.pool)

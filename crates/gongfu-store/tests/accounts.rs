@@ -217,3 +217,74 @@ async fn api_tokens_act_as_their_owner_until_revoked() {
     s.revoke_api_token(&user.actor(""), token_id).await.unwrap();
     assert!(s.token_user(&token).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn an_administrator_disables_an_account_and_its_sessions_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir).await;
+    let admin_id = s
+        .create_user(
+            &Actor::system("test"),
+            "boss",
+            "管理员",
+            &Role::Admin,
+            PASSWORD,
+        )
+        .await
+        .unwrap();
+    let id = s
+        .create_user(
+            &Actor::system("test"),
+            "clerk",
+            "办事员",
+            &Role::Viewer,
+            PASSWORD,
+        )
+        .await
+        .unwrap();
+    let admin = s.user_by_name("boss").await.unwrap().unwrap().actor("");
+    let (token, session) = s
+        .sign_in("clerk", PASSWORD, "", Throttle::default())
+        .await
+        .unwrap()
+        .unwrap();
+    let v = session.user.version;
+    // A stale version is refused; the current one disables the account.
+    assert!(matches!(
+        s.update_user(&admin, id, v + 7, "办事员", &Role::Viewer, false)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    s.update_user(&admin, id, v, "办事员", &Role::Viewer, false)
+        .await
+        .unwrap();
+    assert!(
+        s.session(&token).await.unwrap().is_none(),
+        "a disabled account's session ends"
+    );
+    assert!(
+        s.sign_in("clerk", PASSWORD, "", Throttle::default())
+            .await
+            .unwrap()
+            .is_err()
+    );
+    // Nobody locks themselves out.
+    let me = s.user_by_name("boss").await.unwrap().unwrap();
+    assert!(
+        s.update_user(&admin, admin_id, me.version, "管理员", &Role::Viewer, true)
+            .await
+            .is_err()
+    );
+    // And a non-administrator changes nobody.
+    let viewer = Actor {
+        name: "v".into(),
+        address: String::new(),
+        user_id: Some(id),
+        role: Role::Viewer,
+    };
+    assert!(matches!(
+        s.update_user(&viewer, admin_id, me.version, "x", &Role::Viewer, false)
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+}

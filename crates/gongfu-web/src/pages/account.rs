@@ -283,10 +283,14 @@ pub async fn account_submit(
 }
 
 pub struct UserRow {
+    pub id: i64,
     pub username: String,
     pub display_name: String,
     pub role: String,
+    pub role_key: &'static str,
+    pub scope: String,
     pub active: bool,
+    pub version: i64,
 }
 
 #[derive(Template, WebTemplate)]
@@ -311,10 +315,14 @@ async fn render_users(
         .await?
         .into_iter()
         .map(|u| UserRow {
+            id: u.id,
             role: role_text(&u.role),
+            role_key: u.role.key(),
+            scope: u.role.scope(),
             username: u.username,
             display_name: u.display_name,
             active: u.active,
+            version: u.version,
         })
         .collect();
     let status = if errors.is_empty() {
@@ -363,6 +371,33 @@ pub async fn users(State(st): State<AppState>) -> Result<Response, PageError> {
 pub async fn users_submit(State(st): State<AppState>, body: Bytes) -> Result<Response, PageError> {
     let caller = admin_only()?;
     let p = form_pairs(&body);
+    if form_value(&p, "action") == "update" {
+        let result: Result<(), ApiError> = async {
+            let id = form_value(&p, "id")
+                .parse::<i64>()
+                .map_err(|_| ApiError::bad_request("账号编号无效"))?;
+            let version = form_value(&p, "version")
+                .parse::<i64>()
+                .map_err(|_| ApiError::bad_request("缺少版本号，请刷新页面"))?;
+            let role = Role::parse(&form_value(&p, "role"), &form_value(&p, "scope"))?;
+            st.store
+                .update_user(
+                    &caller.user.actor(&caller.address),
+                    id,
+                    version,
+                    &form_value(&p, "display_name"),
+                    &role,
+                    form_value(&p, "active") == "1",
+                )
+                .await?;
+            Ok(())
+        }
+        .await;
+        return match result {
+            Ok(()) => render_users(&st, "账号已更新。".into(), vec![]).await,
+            Err(e) => render_users(&st, String::new(), super::villages::messages(e)).await,
+        };
+    }
     let result: Result<(), ApiError> = async {
         let role = Role::parse(&form_value(&p, "role"), &form_value(&p, "scope"))?;
         st.store
