@@ -288,3 +288,52 @@ async fn an_administrator_disables_an_account_and_its_sessions_end() {
         Err(StoreError::Forbidden(_))
     ));
 }
+
+#[tokio::test]
+async fn sessions_end_after_two_idle_hours_or_twelve_hours_in_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir).await;
+    s.create_user(
+        &Actor::system("test"),
+        "idle",
+        "闲置",
+        &Role::Viewer,
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let now = gongfu_store::accounts::now_unix();
+    // Idle: last seen just over two hours ago.
+    let (idle, _) = s
+        .sign_in("idle", PASSWORD, "", Throttle::default())
+        .await
+        .unwrap()
+        .unwrap();
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(now - gongfu_store::accounts::SESSION_IDLE - 1)
+        .bind(gongfu_store::accounts::token_hash(&idle))
+        .execute(s.pool())
+        .await
+        .unwrap();
+    assert!(s.session(&idle).await.unwrap().is_none(), "idle expiry");
+    // Absolute: busy all along, but past its twelve hours.
+    let (old, _) = s
+        .sign_in("idle", PASSWORD, "", Throttle::default())
+        .await
+        .unwrap()
+        .unwrap();
+    sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+        .bind(now - 1)
+        .bind(gongfu_store::accounts::token_hash(&old))
+        .execute(s.pool())
+        .await
+        .unwrap();
+    assert!(s.session(&old).await.unwrap().is_none(), "absolute expiry");
+    // A fresh one is fine.
+    let (fresh, _) = s
+        .sign_in("idle", PASSWORD, "", Throttle::default())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(s.session(&fresh).await.unwrap().is_some());
+}
