@@ -14,6 +14,7 @@
 
 mod http;
 mod load;
+mod mixed;
 mod seed;
 
 use anyhow::{Context, Result, bail};
@@ -57,6 +58,8 @@ struct Args {
     zones: usize,
     service_zones: usize,
     gzip: bool,
+    /// Run the mixed read/write test with this many signed-in users instead of the endpoints.
+    mixed: usize,
 }
 
 fn parse_args() -> Result<Args> {
@@ -74,6 +77,7 @@ fn parse_args() -> Result<Args> {
         zones: 1_000,
         service_zones: 50,
         gzip: false,
+        mixed: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -107,6 +111,7 @@ fn parse_args() -> Result<Args> {
             "--towns" => a.towns = num(&val)? as usize,
             "--zones" => a.zones = num(&val)? as usize,
             "--service-zones" => a.service_zones = num(&val)? as usize,
+            "--mixed" => a.mixed = num(&val)? as usize,
             _ => bail!("unknown option {flag}\n\n{USAGE}"),
         }
     }
@@ -342,6 +347,46 @@ async fn main() -> Result<()> {
         .max_by_key(|(code, n)| (**n, std::cmp::Reverse((*code).clone())))
         .map(|(c, n)| (c.clone(), *n))
         .unwrap_or_default();
+    // ---- For the mixed test: one village user per client, each with its own API token.
+    let mut mixed_users: Vec<(String, String)> = Vec::new();
+    if args.mixed > 0 {
+        let t = Instant::now();
+        let villages: Vec<String> = snap
+            .divisions
+            .iter()
+            .filter(|d| {
+                d.division.kind.as_str() == "village" && d.division.status.as_str() == "active"
+            })
+            .take(args.mixed)
+            .map(|d| d.division.code.to_string())
+            .collect();
+        for (i, code) in villages.iter().enumerate() {
+            let name = format!("user{i:04}");
+            let role = gongfu_core::auth::Role::Village {
+                village: gongfu_core::VillageCode::parse(code)?,
+            };
+            store
+                .create_user(
+                    &gongfu_store::Actor::system("bench"),
+                    &name,
+                    &name,
+                    &role,
+                    "gongfu-bench-password",
+                )
+                .await?;
+            let user = store.user_by_name(&name).await?.context("user")?;
+            let token = store
+                .create_api_token(&gongfu_store::Actor::system("bench"), &user, "mixed")
+                .await?;
+            mixed_users.push((code.clone(), token));
+        }
+        eprintln!(
+            "mixed: {} village users with tokens in {:.1} s",
+            mixed_users.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+
     drop(snap);
     store.pool().close().await;
     drop(store);
@@ -401,6 +446,27 @@ async fn main() -> Result<()> {
         ms(startup),
         mib(rss_idle)
     );
+
+    if args.mixed > 0 {
+        let report = mixed::run(addr, mixed_users, args.seconds).await;
+        let (_, hwm) = mem_kib(pid);
+        let _ = server.child.kill();
+        let _ = server.child.wait();
+        let backend = if db.to_string_lossy().starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        let store = gongfu_store::Store::open(&db.display().to_string()).await?;
+        let row = mixed::verify(&store, &report, backend).await?;
+        println!(
+            "| backend | users | time | reads (rate) | read p50 / p99 ms | writes (rate) | write p50 / p99 ms | 5xx | other failures | lost writes | duplicated writes |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("{row}");
+        println!("server VmHWM {:.1} MiB", mib(hwm));
+        return Ok(());
+    }
 
     let endpoints: Vec<(&str, String)> = vec![
         ("dashboard page", "/".to_string()),
