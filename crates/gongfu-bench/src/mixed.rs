@@ -156,10 +156,10 @@ pub async fn verify(store: &gongfu_store::Store, report: &Report, backend: &str)
     for u in &report.users {
         let code = gongfu_core::VillageCode::parse(&u.village)?;
         let d = snap.division(&code).context("village")?;
-        if let Some(last) = u.acknowledged.last() {
-            if d.tags != vec![last.clone()] {
-                lost += 1;
-            }
+        if let Some(last) = u.acknowledged.last()
+            && d.tags != vec![last.clone()]
+        {
+            lost += 1;
         }
         let (n, _) = store
             .audit_entries(
