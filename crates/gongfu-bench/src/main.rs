@@ -260,10 +260,14 @@ async fn main() -> Result<()> {
         .db
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("target/gongfu-bench/{}.db", args.scale)));
-    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+    // A PostgreSQL URL is a database, not a file: nothing to create or delete on disk.
+    let is_url = db.to_string_lossy().starts_with("postgres");
+    if !is_url {
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        remove_db(&db)?;
     }
-    remove_db(&db)?;
     eprintln!(
         "gongfu-bench: scale {}, {} clients, {} s + {} s warm-up per endpoint, db {}",
         args.scale,
@@ -407,7 +411,12 @@ async fn main() -> Result<()> {
         .local_addr()?
         .port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
-    let log_path = PathBuf::from(format!("{}.server.log", db.display()));
+    let log_path = if is_url {
+        std::fs::create_dir_all("target/gongfu-bench")?;
+        PathBuf::from("target/gongfu-bench/postgres.server.log")
+    } else {
+        PathBuf::from(format!("{}.server.log", db.display()))
+    };
     let log = std::fs::File::create(&log_path)?;
     let t = Instant::now();
     let child = Command::new(&server_bin)
