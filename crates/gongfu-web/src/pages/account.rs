@@ -177,11 +177,7 @@ async fn render_account(
             revoked: t.revoked_at.is_some(),
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok((
         status,
         AccountPage {
@@ -325,11 +321,7 @@ async fn render_users(
             version: u.version,
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok((
         status,
         UsersPage {

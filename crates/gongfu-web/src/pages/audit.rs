@@ -41,18 +41,13 @@ pub async fn page(
         .await?;
     let f = &q.filter;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
-    let mut base = form_urlencoded::Serializer::new(String::new());
-    for (k, o) in [
+    let query_base = super::query_string(&[
         ("actor", &f.actor),
         ("entity", &f.entity),
         ("entity_id", &f.entity_id),
         ("from", &f.from),
         ("to", &f.to),
-    ] {
-        if let Some(x) = o.as_deref().filter(|x| !x.is_empty()) {
-            base.append_pair(k, x);
-        }
-    }
+    ]);
     Ok(AuditPage {
         layout: Layout::new("审计日志", "audit", snap.is_demo),
         entries,
@@ -64,7 +59,7 @@ pub async fn page(
         entity_id: v(&f.entity_id),
         from: v(&f.from),
         to: v(&f.to),
-        query_base: base.finish(),
+        query_base,
     }
     .into_response())
 }

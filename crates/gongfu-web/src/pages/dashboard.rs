@@ -191,11 +191,7 @@ async fn render_targets(
         .map(|m| (m.key(), m.label()))
         .collect();
     metrics.dedup();
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok((
         status,
         TargetsPage {

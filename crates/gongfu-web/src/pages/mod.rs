@@ -127,6 +127,26 @@ pub fn json_island<T: serde::Serialize>(v: &T) -> String {
         .replace("</", "<\\/")
 }
 
+/// The non-empty filters of a list, as a query string for pager and export links.
+pub fn query_string(filters: &[(&str, &Option<String>)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in filters {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            q.append_pair(k, v);
+        }
+    }
+    q.finish()
+}
+
+/// 200 for a page shown fresh, 422 when it is shown again with the errors of a form.
+pub fn form_status(errors_empty: bool) -> axum::http::StatusCode {
+    if errors_empty {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Parses an `application/x-www-form-urlencoded` body that may repeat keys (checkbox lists).
 pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(body)

@@ -60,20 +60,14 @@ pub async fn list(
     let day = st.today();
     let p = views::village_page(&snap, day, &q);
     // The filters again, without the page, for the pager links.
-    let mut base = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [
+    let query_base = super::query_string(&[
         ("q", &q.q),
         ("town", &q.town),
         ("zone", &q.zone),
         ("weak", &q.weak),
         ("kind", &q.kind),
         ("sort", &q.sort),
-    ] {
-        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            base.append_pair(k, v);
-        }
-    }
-    let query_base = base.finish();
+    ]);
     if is_htmx(&headers) {
         return Ok(VillageTable { p, query_base }.into_response());
     }
@@ -227,11 +221,7 @@ async fn render_detail(
             .filter(|z| z.is_live_on(day))
             .map(|z| opt(z.id.to_string(), z.name.clone(), &cur)),
     );
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok((
         status,
         VillageDetailPage {

@@ -60,18 +60,12 @@ pub async fn list(
         .skip((page - 1) * ZONES_PER_PAGE)
         .take(ZONES_PER_PAGE)
         .collect();
-    let mut base = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [
+    let query_base = super::query_string(&[
         ("q", &q.q),
         ("town", &q.town),
         ("tier", &q.tier),
         ("sort", &q.sort),
-    ] {
-        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            base.append_pair(k, v);
-        }
-    }
-    let query_base = base.finish();
+    ]);
     let cur = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut towns = vec![opt("", "全部镇街", &cur(&q.town))];
     towns.extend(
@@ -209,11 +203,7 @@ async fn render_detail(st: &AppState, id: i64, errors: Vec<String>) -> Result<Re
             to: m.to.map(date_string).unwrap_or_else(|| "至今".into()),
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors.is_empty());
     Ok((
         status,
         ZoneDetailPage {
