@@ -45,6 +45,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0003_audit_append_only.sqlite.sql"),
         postgres: include_str!("../migrations/0003_audit_append_only.postgres.sql"),
     },
+    portable(
+        4,
+        "versions",
+        include_str!("../migrations/0004_versions.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +239,15 @@ impl Store {
         let fresh = Arc::new(Snapshot::load(&self.pool, generation).await?);
         *slot = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    /// Puts a snapshot a write built in place of the cached one, unless the cache already holds
+    /// a newer generation.
+    pub(crate) async fn install(&self, next: Arc<Snapshot>) {
+        let mut slot = self.cache.write().await;
+        if slot.as_ref().is_none_or(|s| s.generation < next.generation) {
+            *slot = Some(next);
+        }
     }
 
     /// Whether the database holds nothing yet (no divisions).

@@ -3,7 +3,7 @@
 //! so a failed call changes nothing and every change is on record.
 
 use crate::db::Store;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, Touched};
 use crate::{Actor, StoreError};
 use gongfu_core::auth::{may_administer, may_edit_village, may_edit_zone};
 use gongfu_core::targets::{Target, policy_targets};
@@ -38,10 +38,6 @@ pub(crate) async fn next_id(tx: &mut Transaction<'_, Any>, name: &str) -> Result
             .fetch_one(&mut **tx)
             .await?;
     Ok(row.try_get::<i64, _>(0)?)
-}
-
-async fn bump_generation(tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
-    next_id(tx, "generation").await.map(|_| ())
 }
 
 /// Appends one line to the audit log inside the caller's transaction.
@@ -369,6 +365,31 @@ impl Store {
         Ok((guard, snap))
     }
 
+    /// Ends a write: bumps the generation, and when this write is the only one since `before`
+    /// was taken, builds the next snapshot from `before` plus the rows it `touched`, read inside
+    /// the transaction so it is exactly what commits. Readers then keep answering from memory
+    /// instead of reloading everything after every edit.
+    async fn finish(
+        &self,
+        mut tx: Transaction<'_, Any>,
+        before: &Snapshot,
+        touched: Touched,
+    ) -> Result<(), StoreError> {
+        let generation = next_id(&mut tx, "generation").await?;
+        let next = if generation == before.generation + 1 {
+            Some(Arc::new(
+                before.refreshed(&mut tx, generation, &touched).await?,
+            ))
+        } else {
+            None
+        };
+        tx.commit().await?;
+        if let Some(next) = next {
+            self.install(next).await;
+        }
+        Ok(())
+    }
+
     /// 新建片区: creates a zone with its members from the effective day.
     pub async fn create_zone(
         &self,
@@ -421,8 +442,15 @@ impl Store {
             Some(after),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                zones: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(id)
     }
 
@@ -509,8 +537,15 @@ impl Store {
             Some(after),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                zones: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -589,8 +624,15 @@ impl Store {
             Some(json!({"dissolved_on": date_string(day)})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                zones: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -722,8 +764,15 @@ impl Store {
             Some(json!({"zone": to.map(|z| z.0), "effective": date_string(day)})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                zones: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -778,8 +827,15 @@ impl Store {
             Some(json!({"year": year, "tier": tier.as_str(), "status": status.as_str()})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                zones: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -789,6 +845,7 @@ impl Store {
         &self,
         actor: &Actor,
         village: &str,
+        expected_version: i64,
         status: VillageStatus,
     ) -> Result<(), StoreError> {
         let (_turn, snap) = self.write_turn().await?;
@@ -797,6 +854,13 @@ impl Store {
         let d = snap.division(&code).ok_or_else(|| StoreError::NotFound {
             what: format!("村 {code}"),
         })?;
+        let conflict = || StoreError::Conflict {
+            what: format!("「{}」", d.division.name),
+            current: d.version,
+        };
+        if d.version != expected_version {
+            return Err(conflict());
+        }
         let (from, into) = match &status {
             VillageStatus::Active => (None, None),
             VillageStatus::Merged { from, into } => {
@@ -831,13 +895,17 @@ impl Store {
             .into());
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE divisions SET status = $1, status_from = $2, merged_into = $3, version = version + 1 WHERE code = $4")
+        let res = sqlx::query("UPDATE divisions SET status = $1, status_from = $2, merged_into = $3, version = version + 1 WHERE code = $4 AND version = $5")
             .bind(status.as_str())
             .bind(from.map(date_string))
             .bind(into)
             .bind(code.as_str())
+            .bind(expected_version)
             .execute(&mut *tx)
             .await?;
+        if res.rows_affected() != 1 {
+            return Err(conflict());
+        }
         audit(
             &mut tx,
             actor,
@@ -848,8 +916,15 @@ impl Store {
             Some(json!({"status": status.as_str(), "from": from.map(date_string)})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                villages: vec![code.clone()],
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -900,8 +975,15 @@ impl Store {
             Some(json!({"tags": tags})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                villages: vec![code.clone()],
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -968,8 +1050,15 @@ impl Store {
             Some(json!({"rows": rows.len()})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                years: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(rows.len())
     }
 
@@ -1017,13 +1106,26 @@ impl Store {
             Some(json!({"features": rows.len()})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                all_divisions: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(rows.len())
     }
 
     /// 薄弱村标准: the operating-income threshold below which a village is weak.
-    pub async fn set_weak_threshold(&self, actor: &Actor, below: Fen) -> Result<(), StoreError> {
+    /// `expected_version` is the version the user read (0 while the default was never saved).
+    pub async fn set_weak_threshold(
+        &self,
+        actor: &Actor,
+        below: Fen,
+        expected_version: i64,
+    ) -> Result<(), StoreError> {
         require_admin(actor, "薄弱村标准")?;
         if below.0 < 0 {
             return Err(DomainError::new(
@@ -1034,8 +1136,24 @@ impl Store {
             .into());
         }
         let (_turn, snap) = self.write_turn().await?;
+        let conflict = || StoreError::Conflict {
+            what: "薄弱村标准".into(),
+            current: snap.weak_rule_version,
+        };
+        if snap.weak_rule_version != expected_version {
+            return Err(conflict());
+        }
         let mut tx = self.pool.begin().await?;
-        set_setting(&mut tx, "weak_income_below_fen", &below.0.to_string()).await?;
+        if !save_versioned_setting(
+            &mut tx,
+            "weak_income_below_fen",
+            &below.0.to_string(),
+            expected_version,
+        )
+        .await?
+        {
+            return Err(conflict());
+        }
         audit(
             &mut tx,
             actor,
@@ -1046,33 +1164,86 @@ impl Store {
             Some(json!(below.0)),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                settings: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 
-    /// Sets (or replaces) one target.
-    pub async fn set_target(&self, actor: &Actor, target: &Target) -> Result<(), StoreError> {
+    /// Sets (or replaces) one target. `expected_version` is the version the user read: 0 for
+    /// a target not set yet.
+    pub async fn set_target(
+        &self,
+        actor: &Actor,
+        target: &Target,
+        expected_version: i64,
+    ) -> Result<(), StoreError> {
         require_admin(actor, "目标任务")?;
         gongfu_core::DataYear::new(target.year as i64)?;
         if target.value < 0 {
             return Err(DomainError::new("out_of_range", "value", "目标值不能为负数").into());
         }
-        let _turn = self.write_lock.lock().await;
+        let (_turn, snap) = self.write_turn().await?;
+        let current = snap.target_version(target.year, target.metric);
+        let conflict = || StoreError::Conflict {
+            what: format!("{}年「{}」目标", target.year, target.metric.label()),
+            current,
+        };
+        if current != expected_version {
+            return Err(conflict());
+        }
+        let before = snap
+            .targets
+            .iter()
+            .find(|t| t.year == target.year && t.metric == target.metric)
+            .map(|t| json!({"value": t.value, "note": t.note}));
         let mut tx = self.pool.begin().await?;
-        upsert_target(&mut tx, target).await?;
+        let res = if expected_version == 0 {
+            sqlx::query("INSERT INTO targets (year, metric, value, note, version) VALUES ($1, $2, $3, $4, 1) ON CONFLICT (year, metric) DO NOTHING")
+                .bind(target.year as i64)
+                .bind(target.metric.key())
+                .bind(target.value)
+                .bind(&target.note)
+                .execute(&mut *tx)
+                .await?
+        } else {
+            sqlx::query("UPDATE targets SET value = $1, note = $2, version = version + 1 WHERE year = $3 AND metric = $4 AND version = $5")
+                .bind(target.value)
+                .bind(&target.note)
+                .bind(target.year as i64)
+                .bind(target.metric.key())
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?
+        };
+        if res.rows_affected() != 1 {
+            return Err(conflict());
+        }
         audit(
             &mut tx,
             actor,
             "set",
             "target",
             &format!("{}:{}", target.year, target.metric.key()),
-            None,
-            Some(json!({"value": target.value, "note": target.note})),
+            before,
+            Some(json!({"value": target.value, "note": target.note, "version": expected_version + 1})),
         )
         .await?;
-        bump_generation(&mut tx).await?;
-        tx.commit().await?;
+        self.finish(
+            tx,
+            &snap,
+            Touched {
+                settings: true,
+                ..Touched::default()
+            },
+        )
+        .await?;
         Ok(())
     }
 }
@@ -1082,7 +1253,7 @@ pub(crate) async fn set_setting(
     key: &str,
     value: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = settings.version + 1")
         .bind(key)
         .bind(value)
         .execute(&mut **tx)
@@ -1090,11 +1261,38 @@ pub(crate) async fn set_setting(
     Ok(())
 }
 
+/// Writes a setting only if its version is still `expected_version` (0: not saved yet).
+/// Returns whether it was written.
+async fn save_versioned_setting(
+    tx: &mut Transaction<'_, Any>,
+    key: &str,
+    value: &str,
+    expected_version: i64,
+) -> Result<bool, StoreError> {
+    let res = if expected_version == 0 {
+        sqlx::query("INSERT INTO settings (key, value, version) VALUES ($1, $2, 1) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?
+    } else {
+        sqlx::query(
+            "UPDATE settings SET value = $1, version = version + 1 WHERE key = $2 AND version = $3",
+        )
+        .bind(value)
+        .bind(key)
+        .bind(expected_version)
+        .execute(&mut **tx)
+        .await?
+    };
+    Ok(res.rows_affected() == 1)
+}
+
 pub(crate) async fn upsert_target(
     tx: &mut Transaction<'_, Any>,
     t: &Target,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO targets (year, metric, value, note) VALUES ($1, $2, $3, $4) ON CONFLICT (year, metric) DO UPDATE SET value = excluded.value, note = excluded.note")
+    sqlx::query("INSERT INTO targets (year, metric, value, note) VALUES ($1, $2, $3, $4) ON CONFLICT (year, metric) DO UPDATE SET value = excluded.value, note = excluded.note, version = targets.version + 1")
         .bind(t.year as i64)
         .bind(t.metric.key())
         .bind(t.value)

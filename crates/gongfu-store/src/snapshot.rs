@@ -11,7 +11,7 @@ use gongfu_core::village::{
 use gongfu_core::zone::{Designation, DesignationStatus, Holders, MemberRole, Membership, Tier};
 use gongfu_core::{DataYear, Fen, TownCode, VillageCode, ZoneId};
 use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -33,8 +33,8 @@ pub struct DivisionRec {
     pub official_name: String,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
-    /// GeoJSON geometry text (Polygon or MultiPolygon, WGS84).
-    pub boundary: Option<String>,
+    /// GeoJSON geometry text (Polygon or MultiPolygon, WGS84); shared between snapshots.
+    pub boundary: Option<Arc<str>>,
     pub tags: Vec<String>,
     pub version: i64,
 }
@@ -67,6 +67,9 @@ pub struct Snapshot {
     pub designations: Vec<(ZoneId, Designation)>,
     pub targets: Vec<Target>,
     pub weak_rule: WeakRule,
+    /// Version of the weak-village threshold; 0 while it is the default (never saved).
+    pub weak_rule_version: i64,
+    target_versions: HashMap<(i32, Metric), i64>,
     /// Set when the database was seeded by `--demo`: pages then say 演示数据.
     pub is_demo: bool,
     years: HashMap<VillageCode, Vec<YearlyFigures>>,
@@ -140,177 +143,141 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Refused(format!("数据库中的{what}无效：{e}"))
 }
 
+/// What one write changed, so the snapshot after it reloads only those rows
+/// ([`Snapshot::refreshed`]) instead of everything.
+#[derive(Debug, Default)]
+pub(crate) struct Touched {
+    /// Division rows changed one by one (tags, status).
+    pub villages: Vec<VillageCode>,
+    /// Every division row may have changed (boundary import).
+    pub all_divisions: bool,
+    pub years: bool,
+    /// Zones, membership lines and designations.
+    pub zones: bool,
+    /// Targets and settings.
+    pub settings: bool,
+}
+
+/// The rows a snapshot is made of, before the indexes are built.
+struct Parts {
+    towns: Vec<Town>,
+    divisions: Vec<DivisionRec>,
+    years: HashMap<VillageCode, Vec<YearlyFigures>>,
+    zones: Vec<ZoneRec>,
+    memberships: Vec<Membership>,
+    designations: Vec<(ZoneId, Designation)>,
+    settings: SettingsPart,
+}
+
+#[derive(Clone)]
+struct SettingsPart {
+    targets: Vec<Target>,
+    target_versions: HashMap<(i32, Metric), i64>,
+    weak_rule: WeakRule,
+    weak_rule_version: i64,
+    is_demo: bool,
+}
+
+type ZoneParts = (Vec<ZoneRec>, Vec<Membership>, Vec<(ZoneId, Designation)>);
+
 impl Snapshot {
     pub async fn load(pool: &AnyPool, generation: i64) -> Result<Snapshot, StoreError> {
-        let towns = sqlx::query("SELECT code, name, terrain, lon, lat FROM towns ORDER BY code")
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(Town {
-                    code: TownCode::parse(&r.try_get::<String, _>("code")?)
-                        .map_err(|e| corrupt("镇街代码", e))?,
-                    name: r.try_get("name")?,
-                    terrain: r.try_get("terrain")?,
-                    lon: r.try_get("lon")?,
-                    lat: r.try_get("lat")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut conn = pool.acquire().await?;
+        Snapshot::load_with(&mut conn, generation).await
+    }
 
-        let mut divisions = Vec::new();
-        for r in sqlx::query(
-            "SELECT code, town_code, name, official_name, kind, status, status_from, merged_into, lon, lat, boundary, tags, version FROM divisions ORDER BY code",
-        )
-        .fetch_all(pool)
-        .await?
-        {
-            let code = VillageCode::parse(&r.try_get::<String, _>("code")?)
-                .map_err(|e| corrupt("村代码", e))?;
-            let status_from = col_date(&r, "status_from")?;
-            let status = match (r.try_get::<String, _>("status")?.as_str(), status_from) {
-                ("merged", Some(from)) => {
-                    let into: Option<String> = r.try_get("merged_into")?;
-                    VillageStatus::Merged {
-                        from,
-                        into: VillageCode::parse(&into.unwrap_or_default())
-                            .map_err(|e| corrupt("撤并去向", e))?,
-                    }
+    /// This snapshot with the rows a write `touched` read again through `conn` (inside the
+    /// write's transaction, so the result is exactly the database as of `generation`).
+    pub(crate) async fn refreshed(
+        &self,
+        conn: &mut AnyConnection,
+        generation: i64,
+        touched: &Touched,
+    ) -> Result<Snapshot, StoreError> {
+        let divisions = if touched.all_divisions {
+            load_divisions(conn, None).await?
+        } else {
+            let mut divisions = self.divisions.clone();
+            for code in &touched.villages {
+                let fresh = load_divisions(conn, Some(code)).await?;
+                match (self.division_index(code), fresh.into_iter().next()) {
+                    (Some(i), Some(d)) => divisions[i] = d,
+                    // A new or vanished row moves positions: take all rows again.
+                    _ => return Snapshot::load_with(conn, generation).await,
                 }
-                ("withdrawn", Some(from)) => VillageStatus::Withdrawn { from },
-                _ => VillageStatus::Active,
-            };
-            let tags: String = r.try_get("tags")?;
-            divisions.push(DivisionRec {
-                division: Division {
-                    town: TownCode::parse(&r.try_get::<String, _>("town_code")?)
-                        .map_err(|e| corrupt("镇街代码", e))?,
-                    code,
-                    name: r.try_get("name")?,
-                    kind: DivisionKind::parse(&r.try_get::<String, _>("kind")?)
-                        .map_err(|e| corrupt("类型", e))?,
-                    status,
+            }
+            divisions
+        };
+        let (zones, memberships, designations) = if touched.zones {
+            load_zone_parts(conn).await?
+        } else {
+            (
+                self.zones.clone(),
+                self.memberships.clone(),
+                self.designations.clone(),
+            )
+        };
+        Ok(Snapshot::assemble(
+            generation,
+            Parts {
+                towns: self.towns.clone(),
+                divisions,
+                years: if touched.years {
+                    load_years(conn).await?
+                } else {
+                    self.years.clone()
                 },
-                official_name: r.try_get("official_name")?,
-                lon: r.try_get("lon")?,
-                lat: r.try_get("lat")?,
-                boundary: r.try_get("boundary")?,
-                tags: tags
-                    .split(',')
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                version: r.try_get("version")?,
-            });
-        }
-
-        let mut years: HashMap<VillageCode, Vec<YearlyFigures>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT village_code, year, population, households, operating_income_fen, disposable_income_fen, area_km2 FROM village_years ORDER BY village_code, year",
-        )
-        .fetch_all(pool)
-        .await?
-        {
-            let code = VillageCode::parse(&r.try_get::<String, _>("village_code")?)
-                .map_err(|e| corrupt("村代码", e))?;
-            years.entry(code).or_default().push(YearlyFigures {
-                year: DataYear::new(r.try_get("year")?).map_err(|e| corrupt("年度", e))?,
-                population: r.try_get("population")?,
-                households: r.try_get("households")?,
-                operating_income: Fen(r.try_get("operating_income_fen")?),
-                disposable_income: Fen(r.try_get("disposable_income_fen")?),
-                area_km2: r.try_get("area_km2")?,
-            });
-        }
-
-        let mut zones = Vec::new();
-        for r in sqlx::query(
-            "SELECT id, name, theme, key_village, lead_official, note, founded_on, dissolved_on, version FROM zones ORDER BY id",
-        )
-        .fetch_all(pool)
-        .await?
-        {
-            zones.push(ZoneRec {
-                id: ZoneId(r.try_get("id")?),
-                name: r.try_get("name")?,
-                theme: r.try_get("theme")?,
-                key_village: VillageCode::parse(&r.try_get::<String, _>("key_village")?)
-                    .map_err(|e| corrupt("重点村", e))?,
-                lead_official: r.try_get("lead_official")?,
-                note: r.try_get("note")?,
-                founded_on: col_date(&r, "founded_on")?
-                    .ok_or_else(|| corrupt("成立日期", "空"))?,
-                dissolved_on: col_date(&r, "dissolved_on")?,
-                version: r.try_get("version")?,
-            });
-        }
-
-        let mut memberships = Vec::new();
-        for r in sqlx::query(
-            "SELECT zone_id, village_code, role, from_date, to_date FROM zone_members ORDER BY zone_id, from_date, village_code",
-        )
-        .fetch_all(pool)
-        .await?
-        {
-            memberships.push(Membership {
-                zone: ZoneId(r.try_get("zone_id")?),
-                village: VillageCode::parse(&r.try_get::<String, _>("village_code")?)
-                    .map_err(|e| corrupt("村代码", e))?,
-                role: MemberRole::parse(&r.try_get::<String, _>("role")?)
-                    .ok_or_else(|| corrupt("成员角色", "未知"))?,
-                from: col_date(&r, "from_date")?.ok_or_else(|| corrupt("加入日期", "空"))?,
-                to: col_date(&r, "to_date")?,
-            });
-        }
-
-        let mut designations = Vec::new();
-        for r in sqlx::query(
-            "SELECT zone_id, year, tier, status FROM zone_designations ORDER BY zone_id, year",
-        )
-        .fetch_all(pool)
-        .await?
-        {
-            designations.push((
-                ZoneId(r.try_get("zone_id")?),
-                Designation {
-                    year: r.try_get::<i64, _>("year")? as i32,
-                    tier: Tier::parse(&r.try_get::<String, _>("tier")?)
-                        .map_err(|e| corrupt("等级", e))?,
-                    status: DesignationStatus::parse(&r.try_get::<String, _>("status")?)
-                        .map_err(|e| corrupt("状态", e))?,
+                zones,
+                memberships,
+                designations,
+                settings: if touched.settings {
+                    load_settings(conn).await?
+                } else {
+                    SettingsPart {
+                        targets: self.targets.clone(),
+                        target_versions: self.target_versions.clone(),
+                        weak_rule: self.weak_rule,
+                        weak_rule_version: self.weak_rule_version,
+                        is_demo: self.is_demo,
+                    }
                 },
-            ));
-        }
+            },
+        ))
+    }
 
-        let mut targets = Vec::new();
-        for r in sqlx::query("SELECT year, metric, value, note FROM targets ORDER BY year, metric")
-            .fetch_all(pool)
-            .await?
-        {
-            targets.push(Target {
-                year: r.try_get::<i64, _>("year")? as i32,
-                metric: Metric::parse(&r.try_get::<String, _>("metric")?)
-                    .map_err(|e| corrupt("目标指标", e))?,
-                value: r.try_get("value")?,
-                note: r.try_get("note")?,
-            });
-        }
+    async fn load_with(conn: &mut AnyConnection, generation: i64) -> Result<Snapshot, StoreError> {
+        let (zones, memberships, designations) = load_zone_parts(conn).await?;
+        Ok(Snapshot::assemble(
+            generation,
+            Parts {
+                towns: load_towns(conn).await?,
+                divisions: load_divisions(conn, None).await?,
+                years: load_years(conn).await?,
+                zones,
+                memberships,
+                designations,
+                settings: load_settings(conn).await?,
+            },
+        ))
+    }
 
-        let settings: HashMap<String, String> = sqlx::query("SELECT key, value FROM settings")
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect::<Result<_, sqlx::Error>>()?;
-        let weak_rule = settings
-            .get("weak_income_below_fen")
-            .and_then(|v| v.parse::<i64>().ok())
-            .map(|f| WeakRule {
-                income_below: Fen(f),
-            })
-            .unwrap_or_default();
-        let is_demo = settings.get("demo").is_some_and(|v| v == "1");
-
+    fn assemble(generation: i64, parts: Parts) -> Snapshot {
+        let Parts {
+            towns,
+            divisions,
+            years,
+            zones,
+            memberships,
+            designations,
+            settings:
+                SettingsPart {
+                    targets,
+                    target_versions,
+                    weak_rule,
+                    weak_rule_version,
+                    is_demo,
+                },
+        } = parts;
         let index = divisions
             .iter()
             .enumerate()
@@ -341,7 +308,7 @@ impl Snapshot {
             .collect();
         data_years.sort_unstable();
         data_years.dedup();
-        Ok(Snapshot {
+        Snapshot {
             generation,
             zone_index,
             designations_by_zone,
@@ -354,6 +321,8 @@ impl Snapshot {
             designations,
             targets,
             weak_rule,
+            weak_rule_version,
+            target_versions,
             is_demo,
             years,
             index,
@@ -361,7 +330,7 @@ impl Snapshot {
             derived: Derived::default(),
             latest_year: data_years.last().copied(),
             data_years,
-        })
+        }
     }
 
     pub fn division(&self, code: &VillageCode) -> Option<&DivisionRec> {
@@ -516,6 +485,14 @@ impl Snapshot {
         totals
     }
 
+    /// Version of one target; 0 when it was never set.
+    pub fn target_version(&self, year: i32, metric: Metric) -> i64 {
+        self.target_versions
+            .get(&(year, metric))
+            .copied()
+            .unwrap_or(0)
+    }
+
     pub fn target_facts(&self, day: Date) -> TargetFacts {
         TargetFacts {
             designations: self.designations.clone(),
@@ -523,4 +500,212 @@ impl Snapshot {
             coverage_bp: self.coverage(day).share_bp(),
         }
     }
+}
+
+async fn load_towns(conn: &mut AnyConnection) -> Result<Vec<Town>, StoreError> {
+    sqlx::query("SELECT code, name, terrain, lon, lat FROM towns ORDER BY code")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Town {
+                code: TownCode::parse(&r.try_get::<String, _>("code")?)
+                    .map_err(|e| corrupt("镇街代码", e))?,
+                name: r.try_get("name")?,
+                terrain: r.try_get("terrain")?,
+                lon: r.try_get("lon")?,
+                lat: r.try_get("lat")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()
+}
+
+/// Every division, or only `only`.
+async fn load_divisions(
+    conn: &mut AnyConnection,
+    only: Option<&VillageCode>,
+) -> Result<Vec<DivisionRec>, StoreError> {
+    let rows = match only {
+        None => sqlx::query(
+            "SELECT code, town_code, name, official_name, kind, status, status_from, merged_into, lon, lat, boundary, tags, version FROM divisions ORDER BY code",
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        Some(code) => sqlx::query(
+            "SELECT code, town_code, name, official_name, kind, status, status_from, merged_into, lon, lat, boundary, tags, version FROM divisions WHERE code = $1",
+        )
+        .bind(code.as_str())
+        .fetch_all(&mut *conn)
+        .await?,
+    };
+    let mut divisions = Vec::new();
+    for r in rows {
+        let code = VillageCode::parse(&r.try_get::<String, _>("code")?)
+            .map_err(|e| corrupt("村代码", e))?;
+        let status_from = col_date(&r, "status_from")?;
+        let status = match (r.try_get::<String, _>("status")?.as_str(), status_from) {
+            ("merged", Some(from)) => {
+                let into: Option<String> = r.try_get("merged_into")?;
+                VillageStatus::Merged {
+                    from,
+                    into: VillageCode::parse(&into.unwrap_or_default())
+                        .map_err(|e| corrupt("撤并去向", e))?,
+                }
+            }
+            ("withdrawn", Some(from)) => VillageStatus::Withdrawn { from },
+            _ => VillageStatus::Active,
+        };
+        let tags: String = r.try_get("tags")?;
+        divisions.push(DivisionRec {
+            division: Division {
+                town: TownCode::parse(&r.try_get::<String, _>("town_code")?)
+                    .map_err(|e| corrupt("镇街代码", e))?,
+                code,
+                name: r.try_get("name")?,
+                kind: DivisionKind::parse(&r.try_get::<String, _>("kind")?)
+                    .map_err(|e| corrupt("类型", e))?,
+                status,
+            },
+            official_name: r.try_get("official_name")?,
+            lon: r.try_get("lon")?,
+            lat: r.try_get("lat")?,
+            boundary: r.try_get::<Option<String>, _>("boundary")?.map(Arc::from),
+            tags: tags
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+            version: r.try_get("version")?,
+        });
+    }
+    Ok(divisions)
+}
+
+async fn load_years(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<VillageCode, Vec<YearlyFigures>>, StoreError> {
+    let mut years: HashMap<VillageCode, Vec<YearlyFigures>> = HashMap::new();
+    for r in sqlx::query(
+            "SELECT village_code, year, population, households, operating_income_fen, disposable_income_fen, area_km2 FROM village_years ORDER BY village_code, year",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let code = VillageCode::parse(&r.try_get::<String, _>("village_code")?)
+                .map_err(|e| corrupt("村代码", e))?;
+            years.entry(code).or_default().push(YearlyFigures {
+                year: DataYear::new(r.try_get("year")?).map_err(|e| corrupt("年度", e))?,
+                population: r.try_get("population")?,
+                households: r.try_get("households")?,
+                operating_income: Fen(r.try_get("operating_income_fen")?),
+                disposable_income: Fen(r.try_get("disposable_income_fen")?),
+                area_km2: r.try_get("area_km2")?,
+            });
+        }
+    Ok(years)
+}
+
+async fn load_zone_parts(conn: &mut AnyConnection) -> Result<ZoneParts, StoreError> {
+    let mut zones = Vec::new();
+    for r in sqlx::query(
+            "SELECT id, name, theme, key_village, lead_official, note, founded_on, dissolved_on, version FROM zones ORDER BY id",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            zones.push(ZoneRec {
+                id: ZoneId(r.try_get("id")?),
+                name: r.try_get("name")?,
+                theme: r.try_get("theme")?,
+                key_village: VillageCode::parse(&r.try_get::<String, _>("key_village")?)
+                    .map_err(|e| corrupt("重点村", e))?,
+                lead_official: r.try_get("lead_official")?,
+                note: r.try_get("note")?,
+                founded_on: col_date(&r, "founded_on")?
+                    .ok_or_else(|| corrupt("成立日期", "空"))?,
+                dissolved_on: col_date(&r, "dissolved_on")?,
+                version: r.try_get("version")?,
+            });
+        }
+
+    let mut memberships = Vec::new();
+    for r in sqlx::query(
+            "SELECT zone_id, village_code, role, from_date, to_date FROM zone_members ORDER BY zone_id, from_date, village_code",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            memberships.push(Membership {
+                zone: ZoneId(r.try_get("zone_id")?),
+                village: VillageCode::parse(&r.try_get::<String, _>("village_code")?)
+                    .map_err(|e| corrupt("村代码", e))?,
+                role: MemberRole::parse(&r.try_get::<String, _>("role")?)
+                    .ok_or_else(|| corrupt("成员角色", "未知"))?,
+                from: col_date(&r, "from_date")?.ok_or_else(|| corrupt("加入日期", "空"))?,
+                to: col_date(&r, "to_date")?,
+            });
+        }
+
+    let mut designations = Vec::new();
+    for r in sqlx::query(
+        "SELECT zone_id, year, tier, status FROM zone_designations ORDER BY zone_id, year",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        designations.push((
+            ZoneId(r.try_get("zone_id")?),
+            Designation {
+                year: r.try_get::<i64, _>("year")? as i32,
+                tier: Tier::parse(&r.try_get::<String, _>("tier")?)
+                    .map_err(|e| corrupt("等级", e))?,
+                status: DesignationStatus::parse(&r.try_get::<String, _>("status")?)
+                    .map_err(|e| corrupt("状态", e))?,
+            },
+        ));
+    }
+    Ok((zones, memberships, designations))
+}
+
+async fn load_settings(conn: &mut AnyConnection) -> Result<SettingsPart, StoreError> {
+    let mut targets = Vec::new();
+    let mut target_versions = HashMap::new();
+    for r in
+        sqlx::query("SELECT year, metric, value, note, version FROM targets ORDER BY year, metric")
+            .fetch_all(&mut *conn)
+            .await?
+    {
+        let t = Target {
+            year: r.try_get::<i64, _>("year")? as i32,
+            metric: Metric::parse(&r.try_get::<String, _>("metric")?)
+                .map_err(|e| corrupt("目标指标", e))?,
+            value: r.try_get("value")?,
+            note: r.try_get("note")?,
+        };
+        target_versions.insert((t.year, t.metric), r.try_get::<i64, _>("version")?);
+        targets.push(t);
+    }
+
+    let settings: HashMap<String, (String, i64)> =
+        sqlx::query("SELECT key, value, version FROM settings")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+            .collect::<Result<_, sqlx::Error>>()?;
+    let weak = settings.get("weak_income_below_fen");
+    let weak_rule = weak
+        .and_then(|(v, _)| v.parse::<i64>().ok())
+        .map(|f| WeakRule {
+            income_below: Fen(f),
+        })
+        .unwrap_or_default();
+    let is_demo = settings.get("demo").is_some_and(|(v, _)| v == "1");
+    Ok(SettingsPart {
+        targets,
+        target_versions,
+        weak_rule,
+        weak_rule_version: weak.map_or(0, |(_, v)| *v),
+        is_demo,
+    })
 }

@@ -260,8 +260,9 @@ async fn a_village_cannot_be_merged_while_it_is_in_a_zone() {
         from: day,
         into: other,
     };
+    let version = snap.division(&member).unwrap().version;
     match store
-        .set_village_status(&actor(), member.as_str(), status)
+        .set_village_status(&actor(), member.as_str(), version, status)
         .await
         .unwrap_err()
     {
@@ -280,13 +281,221 @@ async fn a_withdrawn_village_leaves_the_coverage_count_from_its_date() {
     let status = gongfu_core::village::VillageStatus::Withdrawn {
         from: date!(2025 - 01 - 01),
     };
+    let code = VillageCode::parse(&free[0].0).unwrap();
+    let version = store
+        .snapshot()
+        .await
+        .unwrap()
+        .division(&code)
+        .unwrap()
+        .version;
+    // A stale copy is refused and changes nothing.
+    assert!(matches!(
+        store
+            .set_village_status(&actor(), &free[0].0, version - 1, status.clone())
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.snapshot().await.unwrap().coverage(day).total, before);
     store
-        .set_village_status(&actor(), &free[0].0, status)
+        .set_village_status(&actor(), &free[0].0, version, status)
         .await
         .unwrap();
     let snap = store.snapshot().await.unwrap();
+    assert_eq!(snap.division(&code).unwrap().version, version + 1);
     assert_eq!(snap.coverage(day).total, before - 1);
     assert_eq!(snap.coverage(date!(2024 - 12 - 31)).total, before);
+}
+
+/// Everything a snapshot answers from, as text, to compare two snapshots.
+fn fingerprint(snap: &gongfu_store::Snapshot) -> String {
+    let years: Vec<_> = snap
+        .divisions
+        .iter()
+        .map(|d| snap.years(&d.division.code))
+        .collect();
+    let versions: Vec<i64> = snap
+        .targets
+        .iter()
+        .map(|t| snap.target_version(t.year, t.metric))
+        .collect();
+    format!(
+        "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?}",
+        snap.generation,
+        snap.towns,
+        snap.divisions,
+        years,
+        snap.zones,
+        snap.memberships,
+        snap.designations,
+        snap.targets,
+        versions,
+        snap.weak_rule.income_below.0,
+        snap.weak_rule_version,
+        snap.latest_year(),
+    )
+}
+
+/// The database as it is now, loaded from scratch (not the store's cached snapshot).
+async fn reloaded(store: &Store) -> gongfu_store::Snapshot {
+    let generation = store.generation().await.unwrap();
+    gongfu_store::Snapshot::load(store.pool(), generation)
+        .await
+        .unwrap()
+}
+
+/// After every kind of write the store patches its cached snapshot instead of reloading
+/// it; the patched snapshot must equal a fresh load of the database.
+#[tokio::test]
+async fn after_every_kind_of_write_the_cached_snapshot_equals_a_fresh_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
+    let day = date!(2025 - 06 - 30);
+    let check = async |store: &Store, what: &str| {
+        let cached = store.snapshot().await.unwrap();
+        assert_eq!(
+            fingerprint(&cached),
+            fingerprint(&reloaded(store).await),
+            "after {what}"
+        );
+    };
+    let snap = store.snapshot().await.unwrap();
+    let generation = snap.generation;
+    let free = free_villages(&store, day).await;
+    let code = VillageCode::parse(&free[0].0).unwrap();
+    let v = snap.division(&code).unwrap().version;
+    store
+        .set_village_tags(&actor(), code.as_str(), v, "茶叶,民宿")
+        .await
+        .unwrap();
+    let patched = store.snapshot().await.unwrap();
+    assert_eq!(patched.generation, generation + 1);
+    assert_eq!(patched.division(&code).unwrap().tags, ["茶叶", "民宿"]);
+    check(&store, "tags").await;
+    store
+        .set_village_status(
+            &actor(),
+            code.as_str(),
+            v + 1,
+            gongfu_core::village::VillageStatus::Withdrawn {
+                from: date!(2025 - 01 - 01),
+            },
+        )
+        .await
+        .unwrap();
+    check(&store, "status").await;
+    let figures = YearlyFigures {
+        year: DataYear::new(2026).unwrap(),
+        population: 1234,
+        households: 400,
+        operating_income: Fen(99_000_000),
+        disposable_income: Fen(4_500_000),
+        area_km2: 3.5,
+    };
+    let second = VillageCode::parse(&free[1].0).unwrap();
+    store
+        .import_years(&actor(), &[(second.clone(), figures)], "测试.xlsx")
+        .await
+        .unwrap();
+    assert_eq!(store.snapshot().await.unwrap().latest_year(), Some(2026));
+    check(&store, "years").await;
+    let z = snap.zones[0].clone();
+    store
+        .set_designation(
+            &actor(),
+            z.id,
+            2026,
+            gongfu_core::zone::Tier::District,
+            gongfu_core::zone::DesignationStatus::Applied,
+        )
+        .await
+        .unwrap();
+    check(&store, "designation").await;
+    store
+        .move_village(&actor(), second.as_str(), Some(z.id), day)
+        .await
+        .unwrap();
+    check(&store, "move").await;
+    store
+        .set_weak_threshold(&actor(), Fen(90_000_000), 0)
+        .await
+        .unwrap();
+    check(&store, "weak threshold").await;
+    let t = gongfu_core::targets::Target {
+        year: 2030,
+        metric: gongfu_core::targets::Metric::DistrictZonesCumulative,
+        value: 12,
+        note: "远景".into(),
+    };
+    store.set_target(&actor(), &t, 0).await.unwrap();
+    check(&store, "target").await;
+    // A write from another handle moves the generation past what this cache knows: the
+    // next read notices and reloads.
+    let other = store.open_again().await.unwrap();
+    let z2 = other.snapshot().await.unwrap().zones[1].clone();
+    other
+        .dissolve_zone(&actor(), z2.id, z2.version, day)
+        .await
+        .unwrap();
+    check(&store, "a write through another handle").await;
+    assert!(
+        store
+            .snapshot()
+            .await
+            .unwrap()
+            .zone(z2.id)
+            .unwrap()
+            .dissolved_on
+            .is_some()
+    );
+}
+
+/// Targets and the weak-village threshold carry versions: a stale save is a conflict and
+/// changes nothing.
+#[tokio::test]
+async fn stale_targets_and_thresholds_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
+    let snap = store.snapshot().await.unwrap();
+    let t = snap.targets[0].clone();
+    let v = snap.target_version(t.year, t.metric);
+    assert!(v >= 1);
+    let mut mine = t.clone();
+    mine.value += 1;
+    store.set_target(&actor(), &mine, v).await.unwrap();
+    let mut theirs = t.clone();
+    theirs.value += 5;
+    // Saved over the version both read: refused, the first save stays.
+    assert!(matches!(
+        store.set_target(&actor(), &theirs, v).await,
+        Err(StoreError::Conflict { current, .. }) if current == v + 1
+    ));
+    // "New" (version 0) for a target that exists is a conflict too.
+    assert!(matches!(
+        store.set_target(&actor(), &theirs, 0).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let now = store.snapshot().await.unwrap();
+    let saved = now
+        .targets
+        .iter()
+        .find(|x| x.year == t.year && x.metric == t.metric)
+        .unwrap();
+    assert_eq!(saved.value, t.value + 1);
+    assert_eq!(now.target_version(t.year, t.metric), v + 1);
+
+    let wv = now.weak_rule_version;
+    store
+        .set_weak_threshold(&actor(), Fen(70_000_000), wv)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.set_weak_threshold(&actor(), Fen(1), wv).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let after = store.snapshot().await.unwrap();
+    assert_eq!(after.weak_rule.income_below, Fen(70_000_000));
+    assert_eq!(after.weak_rule_version, wv + 1);
 }
 
 #[derive(Debug, Clone)]
@@ -413,6 +622,7 @@ async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
         };
         let snap = store.snapshot().await.unwrap();
+        prop_assert_eq!(fingerprint(&snap), fingerprint(&reloaded(&store).await));
         prop_assert!(gongfu_core::zone::check_history(&snap.memberships).is_ok());
         for z in snap.zones.iter().filter(|z| z.dissolved_on.is_none()) {
             let members = snap.members(z.id, day);

@@ -184,6 +184,8 @@ async fn get_village(
 #[derive(Deserialize)]
 pub struct StatusBody {
     pub status: String,
+    /// The village version the caller read (`GET /api/v1/villages/{code}`).
+    pub version: i64,
     pub from: Option<String>,
     pub merged_into: Option<String>,
 }
@@ -219,7 +221,9 @@ async fn set_village_status(
     Json(b): Json<StatusBody>,
 ) -> Result<Json<Value>, ApiError> {
     let status = parse_status(&b)?;
-    st.store.set_village_status(&actor, &code, status).await?;
+    st.store
+        .set_village_status(&actor, &code, b.version, status)
+        .await?;
     let snap = st.store.snapshot().await?;
     Ok(Json(village_detail(&snap, &code, st.today())?))
 }
@@ -544,6 +548,7 @@ pub fn targets_json(snap: &gongfu_store::Snapshot, day: Date) -> Value {
             "year": p.target.year, "metric": p.target.metric.key(), "label": p.target.metric.label(),
             "unit": if p.target.metric.is_bp() { "bp" } else { "count" },
             "value": p.target.value, "actual": p.actual, "met": p.met, "note": p.target.note,
+            "version": snap.target_version(p.target.year, p.target.metric),
         })).collect::<Vec<_>>()
     })
 }
@@ -560,6 +565,8 @@ pub struct TargetBody {
     pub value: i64,
     #[serde(default)]
     pub note: String,
+    /// The version the caller read; 0 for a target not set yet.
+    pub version: i64,
 }
 
 async fn set_target(
@@ -573,7 +580,7 @@ async fn set_target(
         value: b.value,
         note: b.note,
     };
-    st.store.set_target(&actor, &t).await?;
+    st.store.set_target(&actor, &t, b.version).await?;
     let snap = st.store.snapshot().await?;
     Ok(Json(targets_json(&snap, st.today())))
 }
@@ -581,13 +588,15 @@ async fn set_target(
 async fn settings(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
     let snap = st.store.snapshot().await?;
     Ok(Json(
-        json!({"weak_income_below_fen": snap.weak_rule.income_below.0, "demo": snap.is_demo}),
+        json!({"weak_income_below_fen": snap.weak_rule.income_below.0, "version": snap.weak_rule_version, "demo": snap.is_demo}),
     ))
 }
 
 #[derive(Deserialize)]
 pub struct SettingsBody {
     pub weak_income_below_fen: i64,
+    /// The version the caller read (`GET /api/v1/settings`).
+    pub version: i64,
 }
 
 async fn set_settings(
@@ -596,7 +605,7 @@ async fn set_settings(
     Json(b): Json<SettingsBody>,
 ) -> Result<Json<Value>, ApiError> {
     st.store
-        .set_weak_threshold(&actor, Fen(b.weak_income_below_fen))
+        .set_weak_threshold(&actor, Fen(b.weak_income_below_fen), b.version)
         .await?;
     settings(State(st)).await
 }

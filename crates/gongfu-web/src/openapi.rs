@@ -153,10 +153,10 @@ fn schemas() -> Value {
             "status": {"type": "string", "enum": ["applied", "recognised", "accepted", "exited"]}}},
         "Dissolve": {"type": "object", "required": ["version"], "properties": {"version": s("integer"), "effective": {"type": "string", "format": "date"}}},
         "MoveVillage": {"type": "object", "properties": {"zone_id": {"type": ["integer", "null"]}, "effective": {"type": "string", "format": "date"}}},
-        "VillageStatus": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["active", "merged", "withdrawn"]}, "from": {"type": "string", "format": "date"}, "merged_into": s("string")}},
+        "VillageStatus": {"type": "object", "required": ["status", "version"], "properties": {"status": {"type": "string", "enum": ["active", "merged", "withdrawn"]}, "from": {"type": "string", "format": "date"}, "merged_into": s("string"), "version": s("integer")}},
         "VillageTags": {"type": "object", "required": ["tags", "version"], "properties": {"tags": {"type": "array", "items": s("string")}, "version": s("integer")}},
-        "Target": {"type": "object", "required": ["year", "metric", "value"], "properties": {"year": s("integer"), "metric": s("string"), "value": s("integer"), "note": s("string")}},
-        "Settings": {"type": "object", "required": ["weak_income_below_fen"], "properties": {"weak_income_below_fen": s("integer")}},
+        "Target": {"type": "object", "required": ["year", "metric", "value", "version"], "properties": {"year": s("integer"), "metric": s("string"), "value": s("integer"), "note": s("string"), "version": s("integer")}},
+        "Settings": {"type": "object", "required": ["weak_income_below_fen", "version"], "properties": {"weak_income_below_fen": s("integer"), "version": s("integer")}},
         "Coverage": {"type": "object", "required": ["total", "covered", "uncovered"], "properties": {
             "total": s("integer"), "covered": s("integer"), "share_bp": s("integer"),
             "uncovered": {"type": "array", "items": {"type": "object", "required": ["code", "name", "town"], "properties": {"code": s("string"), "name": s("string"), "town": s("string")}}}}},

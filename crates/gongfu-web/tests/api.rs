@@ -336,15 +336,41 @@ async fn targets_report_progress_and_can_be_set() {
         .send_json(
             "PUT",
             "/api/v1/targets",
-            json!({"year": 2026, "metric": "zones_municipal", "value": 3}),
+            json!({"year": 2026, "metric": "zones_municipal", "value": 3, "version": 0}),
         )
         .await;
     assert_eq!(s, StatusCode::OK);
+    // The same "new" target again is a stale copy now: 409 with the current version.
     let (s, e) = app
         .send_json(
             "PUT",
             "/api/v1/targets",
-            json!({"year": 2026, "metric": "nonsense", "value": 3}),
+            json!({"year": 2026, "metric": "zones_municipal", "value": 4, "version": 0}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("已被他人修改")
+    );
+    let (_, t) = app.get_json("/api/v1/targets").await;
+    let mine = t["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["metric"] == "zones_municipal" && i["year"] == 2026)
+        .unwrap();
+    assert_eq!(
+        (mine["value"].as_i64(), mine["version"].as_i64()),
+        (Some(3), Some(1))
+    );
+    let (s, e) = app
+        .send_json(
+            "PUT",
+            "/api/v1/targets",
+            json!({"year": 2026, "metric": "nonsense", "value": 3, "version": 0}),
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -355,14 +381,25 @@ async fn targets_report_progress_and_can_be_set() {
 async fn raising_the_weak_threshold_flags_more_villages() {
     let app = demo_app().await;
     let (_, d0) = app.get_json("/api/v1/dashboard").await;
+    let (_, settings) = app.get_json("/api/v1/settings").await;
+    let version = settings["version"].as_i64().unwrap();
+    let (s, after) = app
+        .send_json(
+            "PUT",
+            "/api/v1/settings",
+            json!({"weak_income_below_fen": 300_000_000i64, "version": version}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(after["version"].as_i64(), Some(version + 1));
     let (s, _) = app
         .send_json(
             "PUT",
             "/api/v1/settings",
-            json!({"weak_income_below_fen": 300_000_000i64}),
+            json!({"weak_income_below_fen": 1, "version": version}),
         )
         .await;
-    assert_eq!(s, StatusCode::OK);
+    assert_eq!(s, StatusCode::CONFLICT);
     let (_, d1) = app.get_json("/api/v1/dashboard").await;
     assert!(d1["weak_villages"].as_u64() > d0["weak_villages"].as_u64());
 }

@@ -121,7 +121,7 @@ async fn a_browser_session_works_and_forms_need_its_csrf_token() {
             .body(Body::from(body))
             .unwrap()
     };
-    let form = "form=weak&weak_income_below_yuan=900000";
+    let form = "form=weak&weak_income_below_yuan=900000&version=0";
     let (s, _) = app.send_raw(post(form.to_string())).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "no CSRF token");
     let (s, _) = app.send_raw(post(format!("{form}&_csrf=forged"))).await;

@@ -108,3 +108,34 @@ async fn an_html_edit_from_a_stale_page_is_refused_and_says_so() {
     let (_, now) = app.get_json("/api/v1/zones/1").await;
     assert_eq!(now["name"], "A1");
 }
+
+#[tokio::test]
+async fn a_target_saved_over_someone_elses_says_so_and_keeps_the_input() {
+    let app = demo_app().await;
+    let (s, body) = app.get("/targets?edit=2025:zones_provincial").await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("修改目标"), "the edit link fills the form");
+    assert!(html.contains("name=\"version\" value=\"1\""), "{html}");
+    let form = |value: &str, version: i64| {
+        format!(
+            "form=target&year=2025&metric=zones_provincial&value={value}&note=&version={version}"
+        )
+    };
+    let (s, _) = app.post_form("/targets", &form("3", 1)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, html) = app.post_form("/targets", &form("7", 1)).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("该记录已被他人修改"), "{html}");
+    assert!(
+        html.contains("当前保存的目标值为 3"),
+        "the current value is shown"
+    );
+    assert!(html.contains("value=\"7\""), "the user's input is kept");
+    assert!(
+        html.contains("name=\"version\" value=\"2\""),
+        "saving again goes over the current version"
+    );
+    let (s, _) = app.post_form("/targets", &form("7", 2)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+}

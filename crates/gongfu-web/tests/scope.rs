@@ -203,7 +203,7 @@ async fn district_decisions_are_the_administrators() {
             token,
             "PUT",
             "/api/v1/targets",
-            json!({"year": 2026, "metric": "zones_provincial", "value": 9}),
+            json!({"year": 2026, "metric": "zones_provincial", "value": 9, "version": 1}),
         )
         .await;
         refused(
@@ -211,7 +211,7 @@ async fn district_decisions_are_the_administrators() {
             token,
             "PUT",
             "/api/v1/settings",
-            json!({"weak_income_below_fen": 1}),
+            json!({"weak_income_below_fen": 1, "version": 0}),
         )
         .await;
         refused(
@@ -219,7 +219,7 @@ async fn district_decisions_are_the_administrators() {
             token,
             "POST",
             &format!("/api/v1/villages/{}/status", f.other_village),
-            json!({"status": "withdrawn", "from": "2025-01-01"}),
+            json!({"status": "withdrawn", "from": "2025-01-01", "version": 1}),
         )
         .await;
     }

@@ -126,6 +126,54 @@ pub struct TargetRow {
     pub state: &'static str,
     pub state_class: &'static str,
     pub note: String,
+    /// `year:metric`, for the row's 修改 link.
+    pub key: String,
+}
+
+/// What the target form shows: a target being edited (with the version it was read at), or
+/// the user's input kept after a refusal.
+#[derive(Debug, Clone)]
+pub struct TargetDraft {
+    pub year: String,
+    pub metric: String,
+    pub value: String,
+    pub note: String,
+    pub version: i64,
+}
+
+impl Default for TargetDraft {
+    fn default() -> Self {
+        TargetDraft {
+            year: "2026".into(),
+            metric: String::new(),
+            value: String::new(),
+            note: String::new(),
+            version: 0,
+        }
+    }
+}
+
+impl TargetDraft {
+    /// The saved target `year:metric` as a draft, or `None` when there is none.
+    fn of(snap: &gongfu_store::Snapshot, key: &str) -> Option<TargetDraft> {
+        let (year, metric) = key.split_once(':')?;
+        let (year, metric) = (year.parse::<i32>().ok()?, Metric::parse(metric).ok()?);
+        let t = snap
+            .targets
+            .iter()
+            .find(|t| t.year == year && t.metric == metric)?;
+        Some(TargetDraft {
+            year: year.to_string(),
+            metric: metric.key(),
+            value: if metric.is_bp() {
+                Fen(t.value).yuan_string()
+            } else {
+                t.value.to_string()
+            },
+            note: t.note.clone(),
+            version: snap.target_version(year, metric),
+        })
+    }
 }
 
 fn format_value(metric: Metric, v: i64) -> String {
@@ -158,6 +206,7 @@ fn target_rows(progress: &[Progress]) -> Vec<TargetRow> {
                 _ => "warn",
             },
             note: p.target.note.clone(),
+            key: format!("{}:{}", p.target.year, p.target.metric.key()),
         })
         .collect()
 }
@@ -169,14 +218,27 @@ pub struct TargetsPage {
     pub rows: Vec<TargetRow>,
     pub metrics: Vec<(String, String)>,
     pub weak_threshold_yuan: String,
+    pub weak_version: i64,
+    pub draft: TargetDraft,
     pub errors: Vec<String>,
     pub saved: bool,
+}
+
+/// Input kept when a save is refused, so nothing typed is lost.
+#[derive(Default)]
+struct Kept {
+    target: Option<TargetDraft>,
+    /// The threshold as typed; the form then carries the current version to save over.
+    weak_yuan: Option<String>,
+    /// The save was refused because someone else saved first (answered with 409).
+    conflict: bool,
 }
 
 async fn render_targets(
     st: &AppState,
     errors: Vec<String>,
     saved: bool,
+    kept: Kept,
 ) -> Result<Response, PageError> {
     let snap = st.store.snapshot().await?;
     let progress = gongfu_core::targets::progress(&snap.targets, &snap.target_facts(st.today()));
@@ -191,14 +253,22 @@ async fn render_targets(
         .map(|m| (m.key(), m.label()))
         .collect();
     metrics.dedup();
-    let status = super::form_status(errors.is_empty());
+    let status = if kept.conflict {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        super::form_status(errors.is_empty())
+    };
     Ok((
         status,
         TargetsPage {
             layout: Layout::new("目标任务", "targets", snap.is_demo),
             rows: target_rows(&progress),
             metrics,
-            weak_threshold_yuan: (snap.weak_rule.income_below.0 / 100).to_string(),
+            weak_threshold_yuan: kept
+                .weak_yuan
+                .unwrap_or_else(|| (snap.weak_rule.income_below.0 / 100).to_string()),
+            weak_version: snap.weak_rule_version,
+            draft: kept.target.unwrap_or_default(),
             errors,
             saved,
         },
@@ -210,7 +280,12 @@ pub async fn targets_page(
     State(st): State<AppState>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    render_targets(&st, vec![], q.contains_key("saved")).await
+    let snap = st.store.snapshot().await?;
+    let kept = Kept {
+        target: q.get("edit").and_then(|k| TargetDraft::of(&snap, k)),
+        ..Kept::default()
+    };
+    render_targets(&st, vec![], q.contains_key("saved"), kept).await
 }
 
 /// Saves either a target (`form=target`) or the weak-village threshold (`form=weak`).
@@ -220,6 +295,8 @@ pub async fn targets_submit(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let pairs = form_pairs(&body);
+    let version = form_value(&pairs, "version").parse::<i64>().unwrap_or(-1);
+    let is_weak = form_value(&pairs, "form") == "weak";
     let result: Result<(), Vec<DomainError>> = async {
         match form_value(&pairs, "form").as_str() {
             "weak" => {
@@ -230,7 +307,7 @@ pub async fn targets_submit(
                     },
                 )?;
                 st.store
-                    .set_weak_threshold(&actor, fen)
+                    .set_weak_threshold(&actor, fen, version)
                     .await
                     .map_err(store_errors)
             }
@@ -266,7 +343,10 @@ pub async fn targets_submit(
                     value,
                     note: form_value(&pairs, "note"),
                 };
-                st.store.set_target(&actor, &t).await.map_err(store_errors)
+                st.store
+                    .set_target(&actor, &t, version)
+                    .await
+                    .map_err(store_errors)
             }
         }
     }
@@ -274,7 +354,49 @@ pub async fn targets_submit(
     match result {
         Ok(()) => Ok(Redirect::to("/targets?saved=1").into_response()),
         Err(errors) => {
-            render_targets(&st, errors.into_iter().map(|e| e.message).collect(), false).await
+            let snap = st.store.snapshot().await?;
+            let mut messages: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+            let kept = if is_weak {
+                let conflict = version != snap.weak_rule_version;
+                if conflict {
+                    messages.push(format!(
+                        "当前保存的标准为 {} 元；如仍要改为您填写的值，请再次保存。",
+                        snap.weak_rule.income_below.0 / 100
+                    ));
+                }
+                Kept {
+                    target: None,
+                    weak_yuan: Some(form_value(&pairs, "weak_income_below_yuan")),
+                    conflict,
+                }
+            } else {
+                let mut draft = TargetDraft {
+                    year: form_value(&pairs, "year"),
+                    metric: form_value(&pairs, "metric"),
+                    value: form_value(&pairs, "value"),
+                    note: form_value(&pairs, "note"),
+                    version,
+                };
+                let saved = TargetDraft::of(&snap, &format!("{}:{}", draft.year, draft.metric));
+                let current = saved.as_ref().map_or(0, |d| d.version);
+                let conflict = current != version && version >= 0;
+                if conflict {
+                    if let Some(d) = &saved {
+                        messages.push(format!(
+                            "当前保存的目标值为 {}（说明：{}）；如仍要改为您填写的值，请再次保存。",
+                            d.value,
+                            if d.note.is_empty() { "无" } else { &d.note }
+                        ));
+                    }
+                    draft.version = current;
+                }
+                Kept {
+                    target: Some(draft),
+                    weak_yuan: None,
+                    conflict,
+                }
+            };
+            render_targets(&st, messages, false, kept).await
         }
     }
 }

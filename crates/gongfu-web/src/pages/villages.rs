@@ -287,13 +287,17 @@ pub async fn status_submit(
 ) -> Result<Response, PageError> {
     let pairs = form_pairs(&body);
     let b = StatusBody {
+        version: 0,
         status: form_value(&pairs, "status"),
         from: Some(form_value(&pairs, "from")),
         merged_into: Some(form_value(&pairs, "merged_into")),
     };
     let result = async {
         let status = parse_status(&b)?;
-        st.store.set_village_status(&actor, &code, status).await?;
+        let version = form_value(&pairs, "version").parse::<i64>().unwrap_or(-1);
+        st.store
+            .set_village_status(&actor, &code, version, status)
+            .await?;
         Ok::<(), crate::error::ApiError>(())
     }
     .await;
