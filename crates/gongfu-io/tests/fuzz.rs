@@ -1,5 +1,7 @@
 //! Property-driven fuzzing of every importer: whatever bytes or JSON arrive, the parsers never
 //! panic, and every rejection is a clear Chinese error naming where it is.
+//!
+//! `GONGFU_FUZZ_CASES=N` runs N cases per target (docs/fuzzing.md records the long runs).
 
 mod common;
 
@@ -22,6 +24,15 @@ fn snapshot() -> std::sync::Arc<gongfu_store::Snapshot> {
         })
     })
     .clone()
+}
+
+/// Cases per target: 256 in every test run, more with `GONGFU_FUZZ_CASES=N` for the long
+/// runs recorded in docs/fuzzing.md.
+fn cases(default: u32) -> u32 {
+    std::env::var("GONGFU_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn has_chinese(s: &str) -> bool {
@@ -63,7 +74,7 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), .. ProptestConfig::default() })]
 
     #[test]
     fn any_bytes_given_as_a_workbook_are_refused_clearly_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
@@ -114,6 +125,106 @@ proptest! {
     fn any_amount_text_is_parsed_exactly_or_refused(text in ".{0,24}") {
         if let Err(e) = gongfu_core::Fen::parse_yuan(&text) {
             prop_assert!(has_chinese(&e.message));
+        }
+    }
+}
+
+/// A cell as a person might leave it in the yearly-figures template.
+#[derive(Debug, Clone)]
+enum Cell {
+    Text(String),
+    Number(f64),
+    Blank,
+}
+
+fn cell() -> impl Strategy<Value = Cell> {
+    prop_oneof![
+        prop_oneof![
+            ".{0,16}",
+            "[0-9]{12}",
+            "[0-9,.万元 -]{0,12}",
+            Just("330603105209".to_string()),
+            Just("2024".to_string()),
+        ]
+        .prop_map(Cell::Text),
+        prop_oneof![
+            any::<f64>(),
+            -1.0e6..1.0e9f64,
+            Just(2024.0),
+            Just(330603105209.0),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+        ]
+        .prop_map(Cell::Number),
+        Just(Cell::Blank),
+    ]
+}
+
+/// A real workbook (written with rust_xlsxwriter) with the template's header, sometimes
+/// shuffled or cut short, and rows of arbitrary cells: the parser meets every shape of
+/// mistake a spreadsheet can hold, not only broken zips.
+fn workbook() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec(0..gongfu_io::xlsx_import::YEARS_HEADERS.len(), 0..10),
+        prop::collection::vec(prop::collection::vec(cell(), 0..10), 0..12),
+        any::<bool>(),
+    )
+        .prop_map(|(header, rows, keep_header)| {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let ws = book.add_worksheet();
+            let headers: Vec<&str> = if keep_header {
+                gongfu_io::xlsx_import::YEARS_HEADERS.to_vec()
+            } else {
+                header
+                    .iter()
+                    .map(|i| gongfu_io::xlsx_import::YEARS_HEADERS[*i])
+                    .collect()
+            };
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = (r as u32 + 1, c as u16);
+                    match cell {
+                        Cell::Text(t) => {
+                            ws.write_string(r, c, t.as_str()).unwrap();
+                        }
+                        Cell::Number(n) => {
+                            // The writer refuses NaN and infinities as numbers; keep them as text.
+                            if n.is_finite() {
+                                ws.write_number(r, c, *n).unwrap();
+                            } else {
+                                ws.write_string(r, c, n.to_string()).unwrap();
+                            }
+                        }
+                        Cell::Blank => {}
+                    }
+                }
+            }
+            book.save_to_buffer().unwrap()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(64), .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_workbook_of_figures_is_imported_whole_or_refused_row_by_row(bytes in workbook()) {
+        let snap = snapshot();
+        match gongfu_io::parse_years_xlsx(&bytes, &snap) {
+            Ok(rows) => {
+                for (code, f) in &rows {
+                    prop_assert!(snap.division(code).is_some(), "{code} is in the registry");
+                    prop_assert!(f.validate().is_ok(), "{f:?}");
+                }
+            }
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for e in &errors {
+                    prop_assert!(has_chinese(&e.reason), "{e:?}");
+                }
+            }
         }
     }
 }

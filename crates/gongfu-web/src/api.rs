@@ -2,7 +2,7 @@
 //! answer with the same view models the pages use.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, JsonBody, PathParam};
 use crate::views::{self, VillageQuery};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
@@ -218,7 +218,7 @@ async fn set_village_status(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
     Path(code): Path<String>,
-    Json(b): Json<StatusBody>,
+    JsonBody(b): JsonBody<StatusBody>,
 ) -> Result<Json<Value>, ApiError> {
     let status = parse_status(&b)?;
     st.store
@@ -238,7 +238,7 @@ async fn set_village_tags(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
     Path(code): Path<String>,
-    Json(b): Json<TagsBody>,
+    JsonBody(b): JsonBody<TagsBody>,
 ) -> Result<Json<Value>, ApiError> {
     st.store
         .set_village_tags(&actor, &code, b.version, &b.tags.join(","))
@@ -257,7 +257,7 @@ async fn move_village(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
     Path(code): Path<String>,
-    Json(b): Json<MoveBody>,
+    JsonBody(b): JsonBody<MoveBody>,
 ) -> Result<Json<Value>, ApiError> {
     let day = optional_date("effective", b.effective.as_deref())?.unwrap_or_else(|| st.today());
     st.store
@@ -386,7 +386,7 @@ pub fn zone_detail(snap: &gongfu_store::Snapshot, id: i64, day: Date) -> Result<
 
 async fn get_zone(
     State(st): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let snap = st.store.snapshot().await?;
     Ok(Json(zone_detail(&snap, id, st.today())?))
@@ -412,7 +412,7 @@ async fn create_zone(
 async fn update_zone(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     body: Result<Json<ZoneBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Json(body) = body.map_err(json_rejection)?;
@@ -439,8 +439,8 @@ pub struct DissolveBody {
 async fn dissolve_zone(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
-    Path(id): Path<i64>,
-    Json(b): Json<DissolveBody>,
+    PathParam(id): PathParam<i64>,
+    JsonBody(b): JsonBody<DissolveBody>,
 ) -> Result<Json<Value>, ApiError> {
     let day = optional_date("effective", b.effective.as_deref())?.unwrap_or_else(|| st.today());
     st.store
@@ -453,8 +453,8 @@ async fn dissolve_zone(
 async fn set_designation(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
-    Path((id, year)): Path<(i64, i64)>,
-    Json(b): Json<DesignationBody>,
+    PathParam((id, year)): PathParam<(i64, i64)>,
+    JsonBody(b): JsonBody<DesignationBody>,
 ) -> Result<Json<Value>, ApiError> {
     let (year, tier, status) = parse_designation(&DesignationBody { year, ..b })?;
     st.store
@@ -572,7 +572,7 @@ pub struct TargetBody {
 async fn set_target(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
-    Json(b): Json<TargetBody>,
+    JsonBody(b): JsonBody<TargetBody>,
 ) -> Result<Json<Value>, ApiError> {
     let t = Target {
         year: DataYear::new(b.year)?.get(),
@@ -602,7 +602,7 @@ pub struct SettingsBody {
 async fn set_settings(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
-    Json(b): Json<SettingsBody>,
+    JsonBody(b): JsonBody<SettingsBody>,
 ) -> Result<Json<Value>, ApiError> {
     st.store
         .set_weak_threshold(&actor, Fen(b.weak_income_below_fen), b.version)

@@ -150,3 +150,67 @@ impl IntoResponse for PageError {
         (e.status, Html(html)).into_response()
     }
 }
+
+/// A JSON request body whose rejections (not JSON, wrong fields, wrong content type) answer
+/// in the API's own error shape, in Chinese, instead of axum's English plain text.
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::JsonRejection;
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!(
+                    "请求内容的字段不符合要求（缺少必填字段或类型不对）：{}",
+                    e.body_text()
+                ),
+            )),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(format!(
+                "请求内容不是有效的 JSON：{}",
+                e.body_text()
+            ))),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求头 Content-Type 应为 application/json",
+            )),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "无法读取请求内容：{}",
+                e.body_text()
+            ))),
+        }
+    }
+}
+
+/// A path parameter whose parse failure answers in Chinese.
+pub struct PathParam<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for PathParam<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PathParam(v)),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "地址中的参数无效（编号应为整数）：{}",
+                e.body_text()
+            ))),
+        }
+    }
+}
