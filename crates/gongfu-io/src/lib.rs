@@ -16,6 +16,7 @@
 //! [`Snapshot`]: gongfu_store::Snapshot
 
 pub mod geojson;
+pub mod instance;
 pub mod xlsx_export;
 pub mod xlsx_import;
 

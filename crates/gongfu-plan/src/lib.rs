@@ -3,4 +3,6 @@
 //! [`geometry`] holds the planar geometry (projection, hulls, Voronoi cells, adjacency and
 //! boundary validation) the demo generator and the boundary importer build on.
 
+pub mod contiguity;
 pub mod geometry;
+pub mod zoning;

@@ -10,6 +10,8 @@ use gongfu_core::auth::Role;
 use gongfu_store::seed::SeedOutcome;
 use gongfu_store::{Actor, Store};
 
+mod plan_cli;
+
 #[derive(Parser)]
 #[command(
     name = "gongfu",
@@ -80,11 +82,22 @@ enum Command {
         /// The backup file to restore.
         file: std::path::PathBuf,
     },
+    /// Planning on files: `plan zones` (the zone planner).
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Accounts: create a district administrator, issue an API token.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Propose contiguous zones from a GeoJSON + edge list (the comparison contract).
+    Zones(plan_cli::ZonesArgs),
 }
 
 #[derive(Subcommand)]
@@ -219,6 +232,9 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Plan {
+            command: PlanCommand::Zones(args),
+        } => plan_cli::zones(args)?,
         Command::Serve {
             db,
             addr,
