@@ -96,6 +96,19 @@ fn parse_geometry(g: &Value) -> Result<(bool, Vec<Polygon>), String> {
     }
 }
 
+/// The outer rings (`[lon, lat]`) of stored boundary text (Polygon or MultiPolygon), for
+/// building the contiguity graph; `None` when the text is not a readable polygon.
+pub fn outer_rings(text: &str) -> Option<Vec<Vec<[f64; 2]>>> {
+    let v: Value = serde_json::from_str(text).ok()?;
+    let (_, polys) = parse_geometry(&v).ok()?;
+    Some(
+        polys
+            .into_iter()
+            .filter_map(|p| p.into_iter().next())
+            .collect(),
+    )
+}
+
 fn ring_label(multi: bool, poly: usize, ring: usize) -> String {
     let which = if ring == 0 {
         "外环".to_string()

@@ -329,21 +329,23 @@ fn queen_pairs(units: &[Vec<Vec<Pt>>], tol: f64) -> Vec<(usize, usize)> {
         y1 = y1.max(s.a.y.max(s.b.y));
         total_len += dist2(s.a, s.b).sqrt();
     }
-    // Growing each box by the whole tolerance (not half) leaves a margin, so rounding in the
-    // bucket arithmetic cannot separate two segments exactly `tol` apart.
-    x0 -= tol;
-    y0 -= tol;
-    let base = (total_len / segs.len() as f64).max(tol);
-    let (size, nx, ny) = grid_dims(x1 + tol - x0, y1 + tol - y0, base, 4 * segs.len() + 16);
+    // Growing each box by the whole tolerance (not half) plus a hair leaves a margin, so
+    // rounding in the bucket arithmetic cannot separate two segments exactly `tol` apart —
+    // also at tolerance 0, where touching cells meet at coordinates computed separately.
+    let pad = tol + 1e-9 * (x1 - x0).max(y1 - y0).max(1.0);
+    x0 -= pad;
+    y0 -= pad;
+    let base = (total_len / segs.len() as f64).max(pad);
+    let (size, nx, ny) = grid_dims(x1 + pad - x0, y1 + pad - y0, base, 4 * segs.len() + 16);
     let bucket = |v: f64, origin: f64, max: usize| {
         (((v - origin) / size).floor().max(0.0) as usize).min(max - 1)
     };
     for s in &mut segs {
         s.g = [
-            bucket(s.a.x.min(s.b.x) - tol, x0, nx),
-            bucket(s.a.x.max(s.b.x) + tol, x0, nx),
-            bucket(s.a.y.min(s.b.y) - tol, y0, ny),
-            bucket(s.a.y.max(s.b.y) + tol, y0, ny),
+            bucket(s.a.x.min(s.b.x) - pad, x0, nx),
+            bucket(s.a.x.max(s.b.x) + pad, x0, nx),
+            bucket(s.a.y.min(s.b.y) - pad, y0, ny),
+            bucket(s.a.y.max(s.b.y) + pad, y0, ny),
         ];
     }
     let mut start = vec![0usize; nx * ny + 1];
@@ -381,10 +383,10 @@ fn queen_pairs(units: &[Vec<Vec<Pt>>], tol: f64) -> Vec<(usize, usize)> {
                     if s.unit == t.unit || s.g[0].max(t.g[0]) != gx || s.g[2].max(t.g[2]) != gy {
                         continue;
                     }
-                    if s.a.x.min(s.b.x) - t.a.x.max(t.b.x) > tol
-                        || t.a.x.min(t.b.x) - s.a.x.max(s.b.x) > tol
-                        || s.a.y.min(s.b.y) - t.a.y.max(t.b.y) > tol
-                        || t.a.y.min(t.b.y) - s.a.y.max(s.b.y) > tol
+                    if s.a.x.min(s.b.x) - t.a.x.max(t.b.x) > pad
+                        || t.a.x.min(t.b.x) - s.a.x.max(s.b.x) > pad
+                        || s.a.y.min(s.b.y) - t.a.y.max(t.b.y) > pad
+                        || t.a.y.min(t.b.y) - s.a.y.max(s.b.y) > pad
                     {
                         continue;
                     }

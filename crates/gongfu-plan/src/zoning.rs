@@ -86,6 +86,8 @@ pub struct Params {
     /// Bounds on a zone's size (in the unit size measure).
     pub min_size: Option<f64>,
     pub max_size: Option<f64>,
+    /// Fewest units per zone (a consortium is a key village and at least one linked village).
+    pub min_units: usize,
     /// Every zone must hold a key-village candidate, which leads it.
     pub require_key: bool,
     /// Zones never cross towns.
@@ -120,6 +122,7 @@ impl Default for Params {
             count: Count::K(1),
             min_size: None,
             max_size: None,
+            min_units: 1,
             require_key: false,
             stay_in_group: false,
             weights: Weights::HOMOGENEITY,
@@ -369,6 +372,7 @@ struct Data<'a> {
     xy: Vec<(f64, f64)>,
     lo: f64,
     hi: f64,
+    min_units: f64,
     /// Locked zone of each unit, renumbered 0..locked_zones.
     locked: Vec<Option<u32>>,
     locked_zones: usize,
@@ -446,6 +450,7 @@ impl<'a> Data<'a> {
             xy,
             lo,
             hi,
+            min_units: params.min_units as f64,
             locked,
             locked_zones,
         })
@@ -615,7 +620,9 @@ impl State {
     }
 
     fn zone_violation(&self, data: &Data<'_>, r: usize) -> f64 {
-        (data.lo - self.size[r]).max(0.0) + (self.size[r] - data.hi).max(0.0)
+        (data.lo - self.size[r]).max(0.0)
+            + (self.size[r] - data.hi).max(0.0)
+            + (data.min_units - self.count[r] as f64).max(0.0)
     }
 
     fn zones_outside(&self) -> usize {
@@ -747,8 +754,13 @@ impl State {
         }
         let s = data.units[i].size;
         let viol = |size: f64| (data.lo - size).max(0.0) + (size - data.hi).max(0.0);
+        let few = |c: f64| (data.min_units - c).max(0.0);
         let dv = viol(self.size[a] - s) - viol(self.size[a]) + viol(self.size[b] + s)
-            - viol(self.size[b]);
+            - viol(self.size[b])
+            + few(na - 1.0)
+            - few(na)
+            + few(nb + 1.0)
+            - few(nb);
         (dv, obj)
     }
 
@@ -2185,6 +2197,71 @@ impl<'a, 'b> Search<'a, 'b> {
     }
 }
 
+/// What a zone is made of, to explain a proposal (and today's zones) with numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneStats {
+    pub units: usize,
+    /// Σ size (population, or the village count).
+    pub size: f64,
+    pub mean_income: f64,
+    pub min_income: f64,
+    /// 强村: key-village candidates.
+    pub strong: usize,
+    /// 薄弱村.
+    pub weak: usize,
+    /// 资源互补: distinct tags.
+    pub diversity: usize,
+    /// Mean distance (km) from members to the key village, or to the zone centre without one.
+    pub mean_distance_km: f64,
+}
+
+/// Statistics per zone; `members[z]` are unit indices, `keys[z]` the key unit if any.
+pub fn zone_stats(
+    units: &[Unit],
+    members: &[Vec<usize>],
+    keys: &[Option<usize>],
+) -> Vec<ZoneStats> {
+    members
+        .iter()
+        .enumerate()
+        .map(|(z, m)| {
+            let n = m.len().max(1) as f64;
+            let (cx, cy) = match keys.get(z).copied().flatten() {
+                Some(k) => (units[k].x, units[k].y),
+                None => (
+                    m.iter().map(|&i| units[i].x).sum::<f64>() / n,
+                    m.iter().map(|&i| units[i].y).sum::<f64>() / n,
+                ),
+            };
+            let mut tags: Vec<u16> = m
+                .iter()
+                .flat_map(|&i| units[i].tags.iter().copied())
+                .collect();
+            tags.sort_unstable();
+            tags.dedup();
+            ZoneStats {
+                units: m.len(),
+                size: m.iter().map(|&i| units[i].size).sum(),
+                mean_income: m.iter().map(|&i| units[i].income).sum::<f64>() / n,
+                min_income: m
+                    .iter()
+                    .map(|&i| units[i].income)
+                    .fold(f64::INFINITY, f64::min),
+                strong: m.iter().filter(|&&i| units[i].key_candidate).count(),
+                weak: m.iter().filter(|&&i| units[i].weak).count(),
+                diversity: tags.len(),
+                mean_distance_km: m
+                    .iter()
+                    .map(|&i| {
+                        ((units[i].x - cx).powi(2) + (units[i].y - cy).powi(2)).sqrt() / 1000.0
+                    })
+                    .sum::<f64>()
+                    / n,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2240,6 +2317,9 @@ mod tests {
             members[l as usize].push(i);
         }
         for (z, m) in members.iter().enumerate() {
+            if m.len() < params.min_units {
+                return Err(format!("zone {z} has {} units", m.len()));
+            }
             if !graph.is_connected_subset(m) {
                 return Err(format!("zone {z} is not contiguous: {m:?}"));
             }
@@ -2452,7 +2532,7 @@ mod tests {
             w in 3usize..12, h in 3usize..10, seed in 0u64..1000, drop in 0.0f64..0.25,
             mode in 0usize..2, k_frac in 0.05f64..0.5, floor_frac in 0.02f64..0.3,
             require_key in any::<bool>(), stay in any::<bool>(), locks in 0usize..3,
-            bounded in any::<bool>(),
+            bounded in any::<bool>(), min_units in 1usize..4,
         ) {
             let (mut units, graph) = instance(w, h, seed, drop);
             let n = units.len();
@@ -2471,6 +2551,7 @@ mod tests {
                 require_key,
                 stay_in_group: stay,
                 max_size: bounded.then_some(total * 0.6),
+                min_units,
                 seed,
                 restarts: 2,
                 kicks: 3,

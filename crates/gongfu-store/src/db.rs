@@ -50,6 +50,11 @@ const MIGRATIONS: &[Migration] = &[
         "versions",
         include_str!("../migrations/0004_versions.sql"),
     ),
+    portable(
+        5,
+        "plan_scenarios",
+        include_str!("../migrations/0005_plan_scenarios.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod db;
 pub mod error;
+pub mod plans;
 pub mod seed;
 pub mod service;
 pub mod snapshot;

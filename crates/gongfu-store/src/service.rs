@@ -116,7 +116,7 @@ fn parse_codes(input: &ZoneInput) -> Result<MemberRequest, Vec<DomainError>> {
     }
 }
 
-fn zone_json(snap: &Snapshot, id: ZoneId, day: Date) -> Value {
+pub(crate) fn zone_json(snap: &Snapshot, id: ZoneId, day: Date) -> Value {
     match snap.zone(id) {
         None => Value::Null,
         Some(z) => json!({
@@ -133,7 +133,7 @@ fn zone_json(snap: &Snapshot, id: ZoneId, day: Date) -> Value {
     }
 }
 
-async fn apply_ops(
+pub(crate) async fn apply_ops(
     tx: &mut Transaction<'_, Any>,
     zone: ZoneId,
     current: &[Membership],
@@ -189,7 +189,7 @@ fn check_ops(
 }
 
 /// [`check_ops`] for changes to several zones at once (a village moving between two).
-fn check_all_ops(
+pub(crate) fn check_all_ops(
     snap: &Snapshot,
     changes: &[(ZoneId, &[MembershipOp])],
     day: Date,
@@ -254,7 +254,7 @@ fn zone_name_taken(snap: &Snapshot, name: &str, except: Option<ZoneId>) -> Optio
         })
 }
 
-fn validate_zone(
+pub(crate) fn validate_zone(
     snap: &Snapshot,
     input: &ZoneInput,
     this_zone: Option<ZoneId>,
@@ -321,7 +321,7 @@ async fn upsert_designation(
 }
 
 /// Refuses unless the actor administers the district.
-fn require_admin(actor: &Actor, what: &str) -> Result<(), StoreError> {
+pub(crate) fn require_admin(actor: &Actor, what: &str) -> Result<(), StoreError> {
     if may_administer(&actor.role) {
         Ok(())
     } else {
@@ -330,7 +330,7 @@ fn require_admin(actor: &Actor, what: &str) -> Result<(), StoreError> {
 }
 
 /// Refuses unless the actor may change a zone whose members (before and after) are `villages`.
-fn require_zone_scope<'a>(
+pub(crate) fn require_zone_scope<'a>(
     actor: &Actor,
     villages: impl IntoIterator<Item = &'a VillageCode>,
 ) -> Result<(), StoreError> {
@@ -357,7 +357,7 @@ fn require_village_scope(actor: &Actor, village: &VillageCode) -> Result<(), Sto
 
 impl Store {
     /// Takes the writer's turn and a snapshot fresh as of that moment.
-    async fn write_turn(
+    pub(crate) async fn write_turn(
         &self,
     ) -> Result<(tokio::sync::MutexGuard<'_, ()>, Arc<Snapshot>), StoreError> {
         let guard = self.write_lock.lock().await;
@@ -369,7 +369,7 @@ impl Store {
     /// was taken, builds the next snapshot from `before` plus the rows it `touched`, read inside
     /// the transaction so it is exactly what commits. Readers then keep answering from memory
     /// instead of reloading everything after every edit.
-    async fn finish(
+    pub(crate) async fn finish(
         &self,
         mut tx: Transaction<'_, Any>,
         before: &Snapshot,

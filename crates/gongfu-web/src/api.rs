@@ -49,6 +49,28 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/export/zones.xlsx", get(export_zones))
         .route("/api/v1/export/years.xlsx", get(export_years))
         .route("/api/v1/audit", get(audit))
+        .route("/api/v1/plan/runs", post(crate::planning::start_run))
+        .route("/api/v1/plan/runs/{id}", get(crate::planning::run_status))
+        .route(
+            "/api/v1/plan/runs/{id}/cancel",
+            post(crate::planning::cancel_run),
+        )
+        .route(
+            "/api/v1/plan/scenarios",
+            get(crate::planning::list_scenarios).post(crate::planning::save_scenario),
+        )
+        .route(
+            "/api/v1/plan/scenarios/{id}",
+            get(crate::planning::get_scenario),
+        )
+        .route(
+            "/api/v1/plan/scenarios/{id}/adopt",
+            post(crate::planning::adopt_scenario),
+        )
+        .route(
+            "/api/v1/plan/scenarios/{id}/delete",
+            post(crate::planning::delete_scenario),
+        )
         .route("/api/v1/export/audit.xlsx", get(export_audit))
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod pages;
+pub mod planning;
 pub mod statics;
 pub mod views;
 
@@ -22,6 +23,8 @@ pub struct AppState {
     pub store: Store,
     /// The clock, injectable so tests can pin "today".
     pub today: Arc<dyn Fn() -> Date + Send + Sync>,
+    /// Planner runs of this instance (片区规划).
+    pub jobs: Arc<planning::Jobs>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
         AppState {
             store,
             today: Arc::new(gongfu_store::service::today),
+            jobs: Arc::default(),
         }
     }
     pub fn today(&self) -> Date {

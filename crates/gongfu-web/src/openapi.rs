@@ -133,6 +133,39 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "导出审计日志（筛选参数同上）",
         "",
     ),
+    (
+        "post",
+        "/api/v1/plan/runs",
+        "运行片区规划（后台运行，返回 202 与运行编号）",
+        "PlanRequest",
+    ),
+    (
+        "get",
+        "/api/v1/plan/runs/{id}",
+        "规划进度与结果：status 为 running / done / failed / cancelled，done / total 为已完成的搜索轮数",
+        "",
+    ),
+    ("post", "/api/v1/plan/runs/{id}/cancel", "取消规划", ""),
+    ("get", "/api/v1/plan/scenarios", "已保存的规划方案", ""),
+    (
+        "post",
+        "/api/v1/plan/scenarios",
+        "把一次完成的规划保存为方案：{name, run_id}",
+        "SaveScenario",
+    ),
+    ("get", "/api/v1/plan/scenarios/{id}", "方案详情", ""),
+    (
+        "post",
+        "/api/v1/plan/scenarios/{id}/adopt",
+        "采纳方案（区管理员）：新建片区、扩展已有片区，全部记入审计日志",
+        "VersionOnly",
+    ),
+    (
+        "post",
+        "/api/v1/plan/scenarios/{id}/delete",
+        "删除未采纳的方案",
+        "VersionOnly",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -160,6 +193,18 @@ fn schemas() -> Value {
         "Coverage": {"type": "object", "required": ["total", "covered", "uncovered"], "properties": {
             "total": s("integer"), "covered": s("integer"), "share_bp": s("integer"),
             "uncovered": {"type": "array", "items": {"type": "object", "required": ["code", "name", "town"], "properties": {"code": s("string"), "name": s("string"), "town": s("string")}}}}},
+        "PlanRequest": {"type": "object", "properties": {
+            "towns": {"type": "array", "items": s("string"), "description": "镇街代码；空为全区"},
+            "villages": {"type": "array", "items": s("string"), "description": "只规划这些村（可选）"},
+            "mode": {"type": "string", "enum": ["k", "maxp"]}, "k": s("integer"), "floor": s("number"),
+            "size": {"type": "string", "enum": ["population", "villages"]}, "min_size": s("number"), "max_size": s("number"),
+            "strong_income_wan": {"type": "number", "description": "强村标准（万元），默认 300"},
+            "key_villages": {"type": "array", "items": s("string")}, "require_key": s("boolean"), "lock_existing": s("boolean"), "stay_in_town": s("boolean"),
+            "weights": {"type": "object", "properties": {"homogeneity": s("number"), "balance": s("number"), "diversity": s("number"), "compactness": s("number")}},
+            "attrs": {"type": "array", "items": {"type": "string", "enum": ["operating_income", "disposable_income", "population", "area"]}},
+            "seed": s("integer")}},
+        "SaveScenario": {"type": "object", "required": ["name", "run_id"], "properties": {"name": s("string"), "run_id": s("integer")}},
+        "VersionOnly": {"type": "object", "required": ["version"], "properties": {"version": s("integer")}},
         "ImportReport": {"type": "object", "properties": {"ok": s("boolean"), "applied": s("boolean"), "rows": s("integer"),
             "errors": {"type": "array", "items": {"type": "object", "properties": {"row": s("integer"), "column": s("string"), "value": s("string"), "reason": s("string")}}}}},
     })

@@ -662,6 +662,28 @@ pub fn action_label(action: &str) -> &str {
         "sign_in_locked" => "登录失败并锁定",
         "change_password" => "修改密码",
         "revoke" => "撤销令牌",
+        "save" => "保存方案",
+        "delete" => "删除方案",
+        "adopt" => "采纳方案",
         other => other,
+    }
+}
+
+/// A stored RFC 3339 UTC time as officials read it: Beijing time to the minute.
+pub fn local_time(stored: &str) -> String {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    match time::OffsetDateTime::parse(stored, &time::format_description::well_known::Rfc3339) {
+        Ok(t) => {
+            let t = t.to_offset(offset);
+            format!(
+                "{}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        }
+        Err(_) => stored.to_string(),
     }
 }

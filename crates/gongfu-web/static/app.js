@@ -107,6 +107,7 @@
     if (mode === 'income') return incomeColour(p.operating_income_fen);
     if (mode === 'weak') return p.weak === true ? '#c2410c' : (p.weak === false ? '#9fd3b5' : NONE);
     if (mode === 'town') return townColour(p.code.slice(0, 9));
+    if (mode === 'plan') return p.plan_zone == null ? NONE : PALETTE[(p.plan_zone * 7 + 3) % PALETTE.length];
     return p.zone_id == null ? NONE : zoneColour(p.zone_id);
   }
 
@@ -114,7 +115,7 @@
     var items = geo.features.map(function (f) {
       var p = f.properties;
       var item = { name: p.code, value: p.operating_income_fen, itemStyle: { areaColor: colourOf(p, mode) }, props: p };
-      if (p.role === 'key') item.label = { show: true, formatter: '★' + p.name, color: '#3b0764', fontWeight: 'bold' };
+      if (mode === 'plan' ? p.plan_key : p.role === 'key') item.label = { show: true, formatter: '★' + p.name, color: '#3b0764', fontWeight: 'bold' };
       return item;
     });
     // SVG keeps one element per region (easy to test, crisp); past a few thousand regions the
@@ -244,7 +245,229 @@
     });
   }
 
+  // 片区规划 ---------------------------------------------------------------------------
+  var districtGeo = null;
+  function loadDistrictGeo() {
+    if (districtGeo) return Promise.resolve(districtGeo);
+    return fetch('/api/v1/map/villages.geojson').then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.json();
+    }).then(function (g) { districtGeo = g; return g; });
+  }
+  function csrf() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.content : '';
+  }
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (d) {
+        if (!r.ok) {
+          var err = d.error || {};
+          var e = new Error(err.message || ('HTTP ' + r.status));
+          e.details = err.details || [];
+          throw e;
+        }
+        return d;
+      });
+    });
+  }
+  function num(v, digits) {
+    return v == null ? '—' : Number(v).toLocaleString('zh-CN', { maximumFractionDigits: digits || 0 });
+  }
+
+  var OVERALL_ROWS = [
+    ['zones', '片区数', 0],
+    ['villages', '纳入片区的行政村', 0],
+    ['zones_with_strong', '有强村带动的片区', 0],
+    ['zones_all_weak', '全为薄弱村的片区（越少越好）', 0],
+    ['mean_income_cv', '片区平均收入离散系数（越小越均衡）', 3],
+    ['mean_diversity', '片区平均产业种类（越多越互补）', 1],
+    ['mean_distance_km', '成员村到重点村平均距离（公里）', 1]
+  ];
+  function overallTable(el, columns) {
+    el.innerHTML = '<thead><tr><th>指标</th>' + columns.map(function (c) { return '<th class="num">' + esc(c[0]) + '</th>'; }).join('') + '</tr></thead><tbody>' +
+      OVERALL_ROWS.map(function (r) {
+        return '<tr><td>' + r[1] + '</td>' + columns.map(function (c) { return '<td class="num">' + num(c[1][r[0]], r[2]) + '</td>'; }).join('') + '</tr>';
+      }).join('') + '</tbody>';
+  }
+  function zonesTable(el, zones) {
+    el.innerHTML = '<thead><tr><th>片区</th><th>重点村</th><th class="num">村数</th><th class="num">人口</th><th class="num">平均经营性收入（万元）</th><th class="num">最低（万元）</th><th class="num">强村</th><th class="num">薄弱村</th><th class="num">产业种类</th><th class="num">到重点村平均距离（公里）</th><th>来源</th></tr></thead><tbody>' +
+      zones.map(function (z, i) {
+        return '<tr><td><span class="swatch" style="background:' + PALETTE[(i * 7 + 3) % PALETTE.length] + '"></span>' + esc(z.name) + '</td><td>' + esc(z.key_name || '—') + '</td>' +
+          '<td class="num">' + num(z.villages) + '</td><td class="num">' + num(z.population) + '</td><td class="num">' + num(z.mean_income_wan, 1) + '</td><td class="num">' + num(z.min_income_wan, 1) + '</td>' +
+          '<td class="num">' + num(z.strong) + '</td><td class="num">' + num(z.weak) + '</td><td class="num">' + num(z.diversity) + '</td><td class="num">' + num(z.mean_distance_km, 1) + '</td>' +
+          '<td>' + (z.existing_zone_id ? '扩展已有片区' : '新建') + '</td></tr>';
+      }).join('') + '</tbody>';
+  }
+  function planMaps(result, todayEl, proposalEl) {
+    return loadDistrictGeo().then(function (geo) {
+      var assign = result.assignment || {};
+      var keys = {};
+      (result.keys || []).forEach(function (k) { keys[k] = true; });
+      var features = geo.features.filter(function (f) { return assign[f.properties.code] != null; }).map(function (f) {
+        var p = Object.assign({}, f.properties, { plan_zone: assign[f.properties.code], plan_key: !!keys[f.properties.code] });
+        return { type: 'Feature', id: f.id, geometry: f.geometry, properties: p };
+      });
+      var sub = { type: 'FeatureCollection', features: features };
+      var name = 'plan-' + features.length + '-' + (result.units || 0);
+      charts().registerMap(name, sub);
+      if (todayEl) { drawMap(todayEl, sub, 'zone', name); todayEl.dataset.drawn = String(features.length); }
+      if (proposalEl) { drawMap(proposalEl, sub, 'plan', name); proposalEl.dataset.drawn = String(features.length); }
+    });
+  }
+  function planNotes(result) {
+    var notes = [];
+    if (result.data_year) notes.push('收入、人口取 ' + result.data_year + ' 年数据。');
+    if (result.attachments && result.attachments.length) {
+      notes.push('以下村与其他村边界不相邻，已就近并入：' + result.attachments.map(function (a) {
+        return a.village + ' → ' + a.to + '（' + a.distance_km + ' 公里）';
+      }).join('；') + '。');
+    }
+    return notes.join(' ');
+  }
+  function showResult(result) {
+    var section = document.getElementById('plan-result');
+    if (!section) return;
+    section.hidden = false;
+    overallTable(document.getElementById('plan-overall'), [['现有片区', result.today.overall], ['规划方案', result.overall]]);
+    zonesTable(document.getElementById('plan-zones'), result.zones);
+    document.getElementById('plan-notes').textContent = planNotes(result);
+    if (charts()) planMaps(result, document.getElementById('plan-map-today'), document.getElementById('plan-map-proposal'));
+  }
+
+  function planForm() {
+    var form = document.getElementById('plan-form');
+    if (!form) return;
+    var status = document.getElementById('plan-status');
+    var bar = document.getElementById('plan-bar');
+    var text = document.getElementById('plan-status-text');
+    var errors = document.getElementById('plan-errors');
+    var run = document.getElementById('plan-run');
+    var cancel = document.getElementById('plan-cancel');
+    var strong = document.getElementById('strong-count');
+    var runId = null;
+    function modeChanged() {
+      var mode = form.querySelector('input[name="mode"]:checked').value;
+      form.querySelectorAll('[data-mode]').forEach(function (el) { el.hidden = el.dataset.mode !== mode; });
+    }
+    form.querySelectorAll('input[name="mode"]').forEach(function (r) { r.addEventListener('change', modeChanged); });
+    function strongCount() {
+      if (!strong) return;
+      var incomes = JSON.parse(strong.dataset.incomes || '[]');
+      var towns = Array.prototype.map.call(form.querySelectorAll('input[name="towns"]:checked'), function (b) { return b.value; });
+      var t = parseFloat(form.elements.strong_income_wan.value);
+      var n = incomes.filter(function (x) { return (!towns.length || towns.indexOf(x[0]) >= 0) && x[1] >= t; }).length;
+      strong.textContent = isNaN(t) ? '' : '所选范围内有 ' + n + ' 个村达到此标准，可作为重点村。';
+    }
+    form.elements.strong_income_wan.addEventListener('input', strongCount);
+    form.querySelectorAll('input[name="towns"]').forEach(function (b) { b.addEventListener('change', strongCount); });
+    strongCount();
+    function optNum(name) {
+      var v = form.elements[name].value.trim();
+      return v === '' ? null : Number(v);
+    }
+    function request() {
+      var mode = form.querySelector('input[name="mode"]:checked').value;
+      return {
+        towns: Array.prototype.map.call(form.querySelectorAll('input[name="towns"]:checked'), function (b) { return b.value; }),
+        mode: mode,
+        k: mode === 'k' ? optNum('k') : null,
+        floor: mode === 'maxp' ? optNum('floor') : null,
+        size: form.elements.size.value,
+        min_size: optNum('min_size'),
+        max_size: optNum('max_size'),
+        strong_income_wan: optNum('strong_income_wan') == null ? 300 : optNum('strong_income_wan'),
+        require_key: form.elements.require_key.checked,
+        lock_existing: form.elements.lock_existing.checked,
+        stay_in_town: form.elements.stay_in_town.checked,
+        weights: { homogeneity: optNum('w_homogeneity') || 0, balance: optNum('w_balance') || 0, diversity: optNum('w_diversity') || 0, compactness: optNum('w_compactness') || 0 },
+        seed: optNum('seed') || 0
+      };
+    }
+    function showErrors(e) {
+      errors.hidden = false;
+      var items = (e.details && e.details.length) ? e.details.map(function (d) { return d.message; }) : [e.message];
+      errors.innerHTML = '<strong>未能运行：</strong><ul>' + items.map(function (m) { return '<li>' + esc(m) + '</li>'; }).join('') + '</ul>';
+    }
+    function done() { run.disabled = false; cancel.hidden = true; }
+    function poll() {
+      api('GET', '/api/v1/plan/runs/' + runId).then(function (d) {
+        var pct = d.total ? Math.round(100 * d.done / d.total) : 0;
+        bar.style.width = pct + '%';
+        if (d.status === 'running' || d.status === 'cancelling') {
+          text.textContent = (d.status === 'cancelling' ? '正在取消…' : '正在规划：已完成 ' + d.done + ' / ' + d.total + ' 轮搜索');
+          setTimeout(poll, 400);
+          return;
+        }
+        done();
+        if (d.status === 'done') {
+          bar.style.width = '100%';
+          text.textContent = '规划完成：' + d.result.zones.length + ' 个片区。';
+          showResult(d.result);
+          document.getElementById('plan-result').scrollIntoView({ behavior: 'smooth', block: 'start' });
+        } else if (d.status === 'cancelled') {
+          text.textContent = '已取消。';
+        } else {
+          text.textContent = '';
+          showErrors(new Error(d.error || '规划失败'));
+        }
+      }).catch(function (e) { done(); showErrors(e); });
+    }
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      errors.hidden = true;
+      run.disabled = true;
+      status.hidden = false;
+      bar.style.width = '0';
+      text.textContent = '正在准备数据…';
+      api('POST', '/api/v1/plan/runs', request()).then(function (d) {
+        runId = d.id;
+        form.dataset.runId = String(d.id);
+        cancel.hidden = false;
+        poll();
+      }).catch(function (e) { done(); status.hidden = true; showErrors(e); });
+    });
+    cancel.addEventListener('click', function () {
+      if (runId != null) api('POST', '/api/v1/plan/runs/' + runId + '/cancel').catch(showErrors);
+    });
+    var save = document.getElementById('plan-save');
+    if (save) save.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var msg = document.getElementById('plan-save-msg');
+      msg.textContent = '保存中…';
+      api('POST', '/api/v1/plan/scenarios', { name: save.elements.name.value, run_id: runId }).then(function (d) {
+        window.location.href = '/planning/scenarios/' + d.id;
+      }).catch(function (e) { msg.textContent = '未保存：' + e.message; });
+    });
+  }
+
+  function scenarioView() {
+    var data = island('scenario-data');
+    if (!data) return;
+    overallTable(document.getElementById('plan-overall'), [['现有片区', data.today.overall], ['本方案', data.overall]]);
+    zonesTable(document.getElementById('plan-zones'), data.zones);
+    document.getElementById('plan-notes').textContent = planNotes(data);
+    if (charts()) planMaps(data, document.getElementById('plan-map-today'), document.getElementById('plan-map-proposal'));
+  }
+
+  function compareView() {
+    var a = island('compare-a'), b = island('compare-b');
+    if (!a || !b) return;
+    overallTable(document.getElementById('compare-overall'), [['现有片区', a.today.overall], [document.getElementById('compare-a').dataset.name, a.overall], [document.getElementById('compare-b').dataset.name, b.overall]]);
+    if (charts()) {
+      planMaps(a, null, document.getElementById('compare-map-a'));
+      planMaps(b, null, document.getElementById('compare-map-b'));
+    }
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    planForm();
+    scenarioView();
+    compareView();
     dashboard();
     villageYears();
     mainMap();

@@ -6,6 +6,7 @@ mod audit;
 mod dashboard;
 mod import;
 mod map;
+mod planning;
 mod villages;
 mod zones;
 
@@ -52,6 +53,18 @@ pub fn routes() -> Router<AppState> {
             get(account::users).post(account::users_submit),
         )
         .route("/audit", get(audit::page))
+        .route("/planning", get(planning::page))
+        .route("/planning/scenarios", get(planning::list))
+        .route("/planning/scenarios/{id}", get(planning::detail))
+        .route(
+            "/planning/scenarios/{id}/adopt",
+            post(planning::adopt_submit),
+        )
+        .route(
+            "/planning/scenarios/{id}/delete",
+            post(planning::delete_submit),
+        )
+        .route("/planning/compare", get(planning::compare))
 }
 
 /// What every page's frame needs.
