@@ -64,6 +64,10 @@ pub struct PlanRequest {
     pub lock_existing: bool,
     #[serde(default)]
     pub stay_in_town: bool,
+    /// Villages whose boundary touches no other village: join the nearest one (就近并入), or
+    /// stop and name them so the boundaries can be checked first.
+    #[serde(default = "yes")]
+    pub attach_islands: bool,
     #[serde(default)]
     pub weights: WeightsBody,
     /// Attributes for the homogeneity objective.
@@ -333,9 +337,13 @@ pub fn build(snap: &Snapshot, req: &PlanRequest, day: Date) -> Result<Built, Vec
         ));
     }
     let touching = contiguity::from_polygons(&polygons, Rule::Queen, TOUCH_TOLERANCE_M);
-    let (graph, attached) =
-        contiguity::connect(&touching, &names, &centroids, IslandPolicy::Attach)
-            .map_err(|e| vec![invalid("towns", e.to_string())])?;
+    let policy = if req.attach_islands {
+        IslandPolicy::Attach
+    } else {
+        IslandPolicy::Refuse
+    };
+    let (graph, attached) = contiguity::connect(&touching, &names, &centroids, policy)
+        .map_err(|e| vec![invalid("attach_islands", e.to_string())])?;
     let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
     let (restarts, kicks) = zoning::default_budget(units.len(), threads, count);
     let params = Params {

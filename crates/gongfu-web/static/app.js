@@ -384,6 +384,8 @@
         require_key: form.elements.require_key.checked,
         lock_existing: form.elements.lock_existing.checked,
         stay_in_town: form.elements.stay_in_town.checked,
+        attach_islands: form.elements.attach_islands.checked,
+        key_villages: form.elements.key_villages.value.split(/[\s,，、]+/).filter(function (c) { return c; }),
         weights: { homogeneity: optNum('w_homogeneity') || 0, balance: optNum('w_balance') || 0, diversity: optNum('w_diversity') || 0, compactness: optNum('w_compactness') || 0 },
         seed: optNum('seed') || 0
       };

@@ -87,6 +87,34 @@ async fn a_district_plan_keeps_existing_zones_and_leads_every_zone_by_a_strong_v
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8_lossy(&page).contains("采纳方案"));
 
+    // A second scenario, compared with the first.
+    let other = run_to_end(
+        &app,
+        json!({"mode": "maxp", "floor": 20000, "strong_income_wan": 150, "seed": 2}),
+    )
+    .await;
+    assert_eq!(other["status"], "done", "{other}");
+    let (s, saved2) = app
+        .send_json(
+            "POST",
+            "/api/v1/plan/scenarios",
+            json!({"name": "尽可能多方案", "run_id": other["id"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{saved2}");
+    let (s, page) = app
+        .get(&format!("/planning/compare?a={id}&b={}", saved2["id"]))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.contains("测试方案") && page.contains("尽可能多方案"));
+    // A stale adopt through the page says why and changes nothing.
+    let (s, html) = app
+        .post_form(&format!("/planning/scenarios/{id}/adopt"), "version=999")
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("已被他人修改"), "{html}");
+
     // Adopt: all 22 zones exist and the district is covered.
     let (s, report) = app
         .send_json(
@@ -146,6 +174,14 @@ async fn bad_requests_name_the_field_and_viewers_cannot_plan() {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // The demo has a village whose boundary touches no other: refused by name when asked
+    // not to attach it.
+    let (s, e) = app
+        .send_json("POST", "/api/v1/plan/runs", json!({"mode": "k", "k": 20, "attach_islands": false}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["details"][0]["field"], "attach_islands");
+    assert!(e["error"]["message"].as_str().unwrap().contains("飞地或孤岛"), "{e}");
     // Asking for more key villages than there are strong villages says so.
     let st = run_to_end(
         &app,

@@ -157,6 +157,26 @@ fn describe(params: &serde_json::Value, snap: &gongfu_store::Snapshot) -> Vec<(S
             yes_no(&p["lock_existing"]).into(),
         ),
         ("不跨镇街".into(), yes_no(&p["stay_in_town"]).into()),
+        ("飞地就近并入".into(), yes_no(&p["attach_islands"]).into()),
+        (
+            "另行指定的重点村".into(),
+            p["key_villages"]
+                .as_array()
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str())
+                        .map(|c| {
+                            gongfu_core::VillageCode::parse(c)
+                                .ok()
+                                .and_then(|v| snap.division(&v))
+                                .map_or(c.to_string(), |d| d.division.name.clone())
+                        })
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .unwrap_or_else(|| "无".into()),
+        ),
         (
             "权重".into(),
             format!(
