@@ -798,6 +798,29 @@ impl Ord for OrdF64 {
 
 type Construction = (Vec<u32>, Vec<Option<usize>>);
 
+/// The root of `i` in a union–find forest, halving paths on the way.
+fn find(parent: &mut [u32], mut i: u32) -> u32 {
+    while parent[i as usize] != i {
+        let p = parent[i as usize];
+        parent[i as usize] = parent[p as usize];
+        i = p;
+    }
+    i
+}
+
+/// Zone numbers 0, 1, … in order of each cluster's lowest unit, and no keys.
+fn clusters_to_labels(parent: &mut [u32]) -> Construction {
+    let mut label_of: HashMap<u32, u32> = HashMap::new();
+    let labels = (0..parent.len() as u32)
+        .map(|i| {
+            let r = find(parent, i);
+            let next = label_of.len() as u32;
+            *label_of.entry(r).or_insert(next)
+        })
+        .collect();
+    (labels, vec![None; label_of.len()])
+}
+
 fn run_once(
     data: &Data<'_>,
     params: &Params,
@@ -862,14 +885,6 @@ fn ward(
     let d = data.d;
     // Union-find over units, with cluster statistics at the root.
     let mut parent: Vec<u32> = (0..n as u32).collect();
-    fn find(parent: &mut [u32], mut i: u32) -> u32 {
-        while parent[i as usize] != i {
-            let p = parent[i as usize];
-            parent[i as usize] = parent[p as usize];
-            i = p;
-        }
-        i
-    }
     let mut count = vec![1.0f64; n];
     let mut size: Vec<f64> = data.units.iter().map(|u| u.size).collect();
     let mut sum: Vec<f64> = data.z.clone();
@@ -1044,15 +1059,7 @@ fn ward(
             k,
         });
     }
-    let mut label_of: HashMap<u32, u32> = HashMap::new();
-    let labels = (0..n as u32)
-        .map(|i| {
-            let r = find(&mut parent, i);
-            let next = label_of.len() as u32;
-            *label_of.entry(r).or_insert(next)
-        })
-        .collect();
-    Ok((labels, vec![None; label_of.len()]))
+    Ok(clusters_to_labels(&mut parent))
 }
 
 /// Max-p construction: from seeds in a random order, grow each zone over unassigned
@@ -1200,14 +1207,6 @@ fn merge_to_floor(
     let d = data.d;
     let stay = params.stay_in_group;
     let mut parent: Vec<u32> = (0..n as u32).collect();
-    fn find(parent: &mut [u32], mut i: u32) -> u32 {
-        while parent[i as usize] != i {
-            let p = parent[i as usize];
-            parent[i as usize] = parent[p as usize];
-            i = p;
-        }
-        i
-    }
     let mut count = vec![1.0f64; n];
     let mut size: Vec<f64> = data.units.iter().map(|u| u.size).collect();
     let noise: Vec<f64> = (0..n).map(|_| rng.random_range(0.9..1.1)).collect();
@@ -1321,15 +1320,7 @@ fn merge_to_floor(
             heap.push(Small(size[ra] * noise[ra], r));
         }
     }
-    let mut label_of: HashMap<u32, u32> = HashMap::new();
-    let labels = (0..n as u32)
-        .map(|i| {
-            let r = find(&mut parent, i);
-            let next = label_of.len() as u32;
-            *label_of.entry(r).or_insert(next)
-        })
-        .collect();
-    (labels, vec![None; label_of.len()])
+    clusters_to_labels(&mut parent)
 }
 
 /// Max-p: raises the zone count after construction.

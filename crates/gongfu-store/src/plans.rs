@@ -618,15 +618,7 @@ impl Store {
             })),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                zones: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::zones()).await?;
         Ok(report)
     }
 }

@@ -442,15 +442,7 @@ impl Store {
             Some(after),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                zones: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::zones()).await?;
         Ok(id)
     }
 
@@ -537,15 +529,7 @@ impl Store {
             Some(after),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                zones: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::zones()).await?;
         Ok(())
     }
 
@@ -624,15 +608,7 @@ impl Store {
             Some(json!({"dissolved_on": date_string(day)})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                zones: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::zones()).await?;
         Ok(())
     }
 
@@ -764,15 +740,7 @@ impl Store {
             Some(json!({"zone": to.map(|z| z.0), "effective": date_string(day)})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                zones: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::zones()).await?;
         Ok(())
     }
 
@@ -827,15 +795,7 @@ impl Store {
             Some(json!({"year": year, "tier": tier.as_str(), "status": status.as_str()})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                zones: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::zones()).await?;
         Ok(())
     }
 
@@ -916,15 +876,7 @@ impl Store {
             Some(json!({"status": status.as_str(), "from": from.map(date_string)})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                villages: vec![code.clone()],
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::village(&code)).await?;
         Ok(())
     }
 
@@ -975,15 +927,7 @@ impl Store {
             Some(json!({"tags": tags})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                villages: vec![code.clone()],
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::village(&code)).await?;
         Ok(())
     }
 
@@ -1050,15 +994,7 @@ impl Store {
             Some(json!({"rows": rows.len()})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                years: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::years()).await?;
         Ok(rows.len())
     }
 
@@ -1106,15 +1042,7 @@ impl Store {
             Some(json!({"features": rows.len()})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                all_divisions: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::all_divisions()).await?;
         Ok(rows.len())
     }
 
@@ -1164,15 +1092,7 @@ impl Store {
             Some(json!(below.0)),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                settings: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::settings()).await?;
         Ok(())
     }
 
@@ -1235,15 +1155,7 @@ impl Store {
             Some(json!({"value": target.value, "note": target.note, "version": expected_version + 1})),
         )
         .await?;
-        self.finish(
-            tx,
-            &snap,
-            Touched {
-                settings: true,
-                ..Touched::default()
-            },
-        )
-        .await?;
+        self.finish(tx, &snap, Touched::settings()).await?;
         Ok(())
     }
 }

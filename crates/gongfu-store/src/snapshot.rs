@@ -158,6 +158,39 @@ pub(crate) struct Touched {
     pub settings: bool,
 }
 
+impl Touched {
+    pub fn zones() -> Touched {
+        Touched {
+            zones: true,
+            ..Touched::default()
+        }
+    }
+    pub fn years() -> Touched {
+        Touched {
+            years: true,
+            ..Touched::default()
+        }
+    }
+    pub fn settings() -> Touched {
+        Touched {
+            settings: true,
+            ..Touched::default()
+        }
+    }
+    pub fn all_divisions() -> Touched {
+        Touched {
+            all_divisions: true,
+            ..Touched::default()
+        }
+    }
+    pub fn village(code: &VillageCode) -> Touched {
+        Touched {
+            villages: vec![code.clone()],
+            ..Touched::default()
+        }
+    }
+}
+
 /// The rows a snapshot is made of, before the indexes are built.
 struct Parts {
     towns: Vec<Town>,

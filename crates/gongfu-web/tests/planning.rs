@@ -177,11 +177,21 @@ async fn bad_requests_name_the_field_and_viewers_cannot_plan() {
     // The demo has a village whose boundary touches no other: refused by name when asked
     // not to attach it.
     let (s, e) = app
-        .send_json("POST", "/api/v1/plan/runs", json!({"mode": "k", "k": 20, "attach_islands": false}))
+        .send_json(
+            "POST",
+            "/api/v1/plan/runs",
+            json!({"mode": "k", "k": 20, "attach_islands": false}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["details"][0]["field"], "attach_islands");
-    assert!(e["error"]["message"].as_str().unwrap().contains("飞地或孤岛"), "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("飞地或孤岛"),
+        "{e}"
+    );
     // Asking for more key villages than there are strong villages says so.
     let st = run_to_end(
         &app,
