@@ -172,10 +172,6 @@ pub enum PlanError {
     LockedNotContiguous {
         zone: u32,
     },
-    /// Locked units of one existing zone span towns while zones must stay within one.
-    LockedAcrossGroups {
-        zone: u32,
-    },
     /// More separate pieces (components, or towns when staying within them) than zones asked.
     TooManyPieces {
         pieces: usize,
@@ -216,10 +212,6 @@ impl fmt::Display for PlanError {
             PlanError::LockedNotContiguous { zone } => write!(
                 f,
                 "已锁定的片区 {zone} 的成员村互不相邻，无法保持片区连片；请先调整该片区或取消锁定"
-            ),
-            PlanError::LockedAcrossGroups { zone } => write!(
-                f,
-                "已锁定的片区 {zone} 跨越多个镇街，与“不跨镇街”的要求冲突"
             ),
             PlanError::TooManyPieces { pieces, k } => write!(
                 f,
@@ -373,6 +365,9 @@ struct Data<'a> {
     lo: f64,
     hi: f64,
     min_units: f64,
+    /// Towns per unit for "stay within the town": its own, or every town its locked zone
+    /// spans.
+    group: Vec<Vec<u32>>,
     /// Locked zone of each unit, renumbered 0..locked_zones.
     locked: Vec<Option<u32>>,
     locked_zones: usize,
@@ -423,16 +418,24 @@ impl<'a> Data<'a> {
                     zone: original[lz as usize],
                 });
             }
-            if params.stay_in_group
-                && members
-                    .iter()
-                    .any(|&i| units[i].group != units[members[0]].group)
-            {
-                return Err(PlanError::LockedAcrossGroups {
-                    zone: original[lz as usize],
-                });
+        }
+        // An existing zone that already spans towns stays as it is, and may take villages
+        // from any of the towns it spans.
+        let mut spanned: HashMap<u32, Vec<u32>> = HashMap::new();
+        for i in 0..n {
+            if let Some(l) = locked[i] {
+                let towns = spanned.entry(l).or_default();
+                if !towns.contains(&units[i].group) {
+                    towns.push(units[i].group);
+                }
             }
         }
+        let group: Vec<Vec<u32>> = (0..n)
+            .map(|i| match locked[i] {
+                Some(l) => spanned[&l].clone(),
+                None => vec![units[i].group],
+            })
+            .collect();
         let (mut lo, hi) = (
             params.min_size.unwrap_or(f64::NEG_INFINITY),
             params.max_size.unwrap_or(f64::INFINITY),
@@ -451,6 +454,7 @@ impl<'a> Data<'a> {
             lo,
             hi,
             min_units: params.min_units as f64,
+            group,
             locked,
             locked_zones,
         })
@@ -461,7 +465,7 @@ impl<'a> Data<'a> {
     }
 
     fn may_join(&self, stay: bool, a: usize, b: usize) -> bool {
-        !stay || self.units[a].group == self.units[b].group
+        !stay || self.group[a].iter().any(|g| self.group[b].contains(g))
     }
 }
 
@@ -2322,8 +2326,22 @@ mod tests {
             if size < lo - 1e-9 || size > params.max_size.unwrap_or(f64::INFINITY) + 1e-9 {
                 return Err(format!("zone {z} size {size} outside bounds"));
             }
-            if params.stay_in_group && m.iter().any(|&i| units[i].group != units[m[0]].group) {
-                return Err(format!("zone {z} crosses towns"));
+            if params.stay_in_group {
+                // A locked zone may span towns already; its other members come from those
+                // towns. A zone without locked members lies in one town.
+                let locked_towns: Vec<u32> = m
+                    .iter()
+                    .filter(|&&i| units[i].locked.is_some())
+                    .map(|&i| units[i].group)
+                    .collect();
+                let allowed = if locked_towns.is_empty() {
+                    vec![units[m[0]].group]
+                } else {
+                    locked_towns
+                };
+                if m.iter().any(|&i| !allowed.contains(&units[i].group)) {
+                    return Err(format!("zone {z} crosses towns"));
+                }
             }
             if params.require_key {
                 let Some(k) = plan.keys[z] else {

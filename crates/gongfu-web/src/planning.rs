@@ -342,8 +342,45 @@ pub fn build(snap: &Snapshot, req: &PlanRequest, day: Date) -> Result<Built, Vec
     } else {
         IslandPolicy::Refuse
     };
-    let (graph, attached) = contiguity::connect(&touching, &names, &centroids, policy)
-        .map_err(|e| vec![invalid("attach_islands", e.to_string())])?;
+    let (graph, attached) = if req.stay_in_town {
+        // Islands join their nearest neighbour in their own town, or zones could not stay
+        // within towns.
+        let mut edges: Vec<(usize, usize)> = touching.edges().collect();
+        let mut attached = Vec::new();
+        let mut groups: Vec<u32> = units.iter().map(|u| u.group).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for g in groups {
+            let members: Vec<usize> = (0..units.len()).filter(|&i| units[i].group == g).collect();
+            let local: HashMap<usize, usize> =
+                members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+            let sub_edges: Vec<(usize, usize)> = edges
+                .iter()
+                .filter_map(|(a, b)| Some((*local.get(a)?, *local.get(b)?)))
+                .collect();
+            let sub = Graph::from_edges(members.len(), &sub_edges)
+                .map_err(|e| vec![invalid("towns", e.to_string())])?;
+            let sub_names: Vec<String> = members.iter().map(|&i| names[i].clone()).collect();
+            let sub_pts: Vec<Pt> = members.iter().map(|&i| centroids[i]).collect();
+            let (_, added) = contiguity::connect(&sub, &sub_names, &sub_pts, policy)
+                .map_err(|e| vec![invalid("attach_islands", e.to_string())])?;
+            for a in added {
+                let (u, to) = (members[a.unit], members[a.to]);
+                edges.push((u, to));
+                attached.push(contiguity::Attachment {
+                    unit: u,
+                    to,
+                    distance: a.distance,
+                });
+            }
+        }
+        let graph = Graph::from_edges(units.len(), &edges)
+            .map_err(|e| vec![invalid("towns", e.to_string())])?;
+        (graph, attached)
+    } else {
+        contiguity::connect(&touching, &names, &centroids, policy)
+            .map_err(|e| vec![invalid("attach_islands", e.to_string())])?
+    };
     let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
     let (restarts, kicks) = zoning::default_budget(units.len(), threads, count);
     let params = Params {
@@ -648,10 +685,32 @@ pub async fn start_run(
         };
         let outcome = zoning::plan(&built.units, &built.graph, &built.params, &progress)
             .map(|plan| proposal_json(&snap, &built, &plan, day))
-            .map_err(|e| e.to_string());
+            .map_err(|e| explain(&snap, &built, &e));
         *worker.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
     });
     Ok((StatusCode::ACCEPTED, Json(job.status_json())))
+}
+
+/// The planner's refusal in the registry's words: zones and villages by name.
+fn explain(snap: &Snapshot, built: &Built, e: &zoning::PlanError) -> String {
+    use zoning::PlanError as E;
+    let village = |u: usize| built.names.get(u).cloned().unwrap_or_else(|| u.to_string());
+    match e {
+        E::LockedNotContiguous { zone } => format!(
+            "已有片区「{}」的成员村边界互不相邻，无法在锁定它的同时保持连片；请先核对其村界，或取消“已有片区的成员村保持不动”",
+            snap.zone(ZoneId(*zone as i64))
+                .map_or_else(|| zone.to_string(), |z| z.name.clone())
+        ),
+        E::PieceWithoutKey { unit } => format!(
+            "「{}」所在的一片相邻村中没有达到强村标准的村，无法组成以强村带弱村的片区；请降低强村标准或另行指定重点村",
+            village(*unit)
+        ),
+        E::Unreachable { unit } => format!(
+            "「{}」无法并入任何片区（相邻片区都已达到规模上限）；请放宽规模上限或增加片区数",
+            village(*unit)
+        ),
+        other => other.to_string(),
+    }
 }
 
 fn job_of(st: &AppState, id: u64) -> Result<Arc<Job>, ApiError> {

@@ -234,3 +234,26 @@ async fn run_to_end_id(app: &common::App, id: u64) -> Value {
     }
     panic!("no end");
 }
+
+#[tokio::test]
+async fn zones_can_stay_within_their_town_and_new_zones_then_never_cross_one() {
+    let app = demo_app().await;
+    let st = run_to_end(
+        &app,
+        json!({"mode": "maxp", "floor": 6000, "strong_income_wan": 60, "stay_in_town": true, "seed": 3}),
+    )
+    .await;
+    assert_eq!(st["status"], "done", "{st}");
+    for z in st["result"]["zones"].as_array().unwrap() {
+        if z["existing_zone_id"].is_number() {
+            continue; // a pilot zone may span towns already; it stays as it is
+        }
+        let towns: HashSet<&str> = z["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| &c.as_str().unwrap()[..9])
+            .collect();
+        assert_eq!(towns.len(), 1, "{z}");
+    }
+}
