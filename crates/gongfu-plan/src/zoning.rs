@@ -83,7 +83,8 @@ impl Weights {
 #[derive(Debug, Clone)]
 pub struct Params {
     pub count: Count,
-    /// Bounds on a zone's size (in the unit size measure).
+    /// Bounds on a zone's size (in the unit size measure). The lower bound (and the max-p
+    /// floor) does not bind zones holding locked units: they exist already.
     pub min_size: Option<f64>,
     pub max_size: Option<f64>,
     /// Fewest units per zone (a consortium is a key village and at least one linked village).
@@ -186,9 +187,11 @@ pub enum PlanError {
     PieceWithoutKey {
         unit: usize,
     },
-    /// Size bounds could not be met.
+    /// Size bounds could not be met: how many zones, and for each (up to five) its units and
+    /// size, so the caller can name them.
     BoundsUnmet {
         zones_outside: usize,
+        zones: Vec<(Vec<usize>, f64)>,
     },
     /// A unit no zone can take (every reachable zone is at its size cap).
     Unreachable {
@@ -225,7 +228,7 @@ impl fmt::Display for PlanError {
                 f,
                 "单元 {unit} 所在的连片区域没有重点村候选，无法组成以强村带弱村的片区"
             ),
-            PlanError::BoundsUnmet { zones_outside } => write!(
+            PlanError::BoundsUnmet { zones_outside, .. } => write!(
                 f,
                 "有 {zones_outside} 个片区的规模无法满足上下限；请放宽规模上下限或调整片区数"
             ),
@@ -342,8 +345,19 @@ pub fn plan(
         return Err(first_error.unwrap_or(PlanError::Cancelled));
     };
     if state.violation > 1e-9 {
+        let outside: Vec<(Vec<usize>, f64)> = (0..state.zones)
+            .filter(|&r| state.zone_violation(&data, r) > 1e-9)
+            .take(5)
+            .map(|r| {
+                let units = (0..units.len())
+                    .filter(|&i| state.labels[i] as usize == r)
+                    .collect();
+                (units, state.size[r])
+            })
+            .collect();
         return Err(PlanError::BoundsUnmet {
             zones_outside: state.zones_outside(),
+            zones: outside,
         });
     }
     Ok(state.into_plan(&data))
@@ -510,6 +524,8 @@ struct State {
     cy: Vec<f64>,
     cxy2: Vec<f64>,
     tags: Vec<HashMap<u16, u32>>,
+    /// Zones holding locked units (existing zones): exempt from the size floor.
+    has_locked: Vec<bool>,
     keys: Vec<Option<usize>>,
     /// Normalisers: each objective's value at the start (1 when that was 0).
     norm: [f64; 4],
@@ -536,6 +552,7 @@ impl State {
             cy: vec![0.0; zones],
             cxy2: vec![0.0; zones],
             tags: vec![HashMap::new(); zones],
+            has_locked: vec![false; zones],
             keys,
             norm: [1.0; 4],
             violation: 0.0,
@@ -546,6 +563,9 @@ impl State {
         for i in 0..data.units.len() {
             let r = s.labels[i] as usize;
             s.add(data, i, r);
+            if data.locked[i].is_some() {
+                s.has_locked[r] = true;
+            }
         }
         s
     }
@@ -624,9 +644,20 @@ impl State {
     }
 
     fn zone_violation(&self, data: &Data<'_>, r: usize) -> f64 {
-        (data.lo - self.size[r]).max(0.0)
+        self.lower(data, r, self.size[r])
             + (self.size[r] - data.hi).max(0.0)
             + (data.min_units - self.count[r] as f64).max(0.0)
+    }
+
+    /// Shortfall below the size floor. An existing (locked) zone is exempt: it is there
+    /// already and its members cannot move, so a floor meant for new zones must not make the
+    /// whole plan impossible.
+    fn lower(&self, data: &Data<'_>, r: usize, size: f64) -> f64 {
+        if self.has_locked[r] {
+            0.0
+        } else {
+            (data.lo - size).max(0.0)
+        }
     }
 
     fn zones_outside(&self) -> usize {
@@ -757,10 +788,10 @@ impl State {
             obj += w.compactness * change / self.norm[3];
         }
         let s = data.units[i].size;
-        let viol = |size: f64| (data.lo - size).max(0.0) + (size - data.hi).max(0.0);
+        let viol = |r: usize, size: f64| self.lower(data, r, size) + (size - data.hi).max(0.0);
         let few = |c: f64| (data.min_units - c).max(0.0);
-        let dv = viol(self.size[a] - s) - viol(self.size[a]) + viol(self.size[b] + s)
-            - viol(self.size[b])
+        let dv = viol(a, self.size[a] - s) - viol(a, self.size[a]) + viol(b, self.size[b] + s)
+            - viol(b, self.size[b])
             + few(na - 1.0)
             - few(na)
             + few(nb + 1.0)
@@ -2323,7 +2354,10 @@ mod tests {
                 Count::MaxP { floor } => floor.max(params.min_size.unwrap_or(0.0)),
                 Count::K(_) => params.min_size.unwrap_or(0.0),
             };
-            if size < lo - 1e-9 || size > params.max_size.unwrap_or(f64::INFINITY) + 1e-9 {
+            let existing = m.iter().any(|&i| units[i].locked.is_some());
+            if (size < lo - 1e-9 && !existing)
+                || size > params.max_size.unwrap_or(f64::INFINITY) + 1e-9
+            {
                 return Err(format!("zone {z} size {size} outside bounds"));
             }
             if params.stay_in_group {

@@ -709,6 +709,31 @@ fn explain(snap: &Snapshot, built: &Built, e: &zoning::PlanError) -> String {
             "「{}」无法并入任何片区（相邻片区都已达到规模上限）；请放宽规模上限或增加片区数",
             village(*unit)
         ),
+        E::BoundsUnmet {
+            zones_outside,
+            zones,
+        } => {
+            let named: Vec<String> = zones
+                .iter()
+                .map(|(members, size)| {
+                    let first: Vec<String> = members.iter().take(3).map(|&u| village(u)).collect();
+                    format!(
+                        "{}{}（规模 {}）",
+                        first.join("、"),
+                        if members.len() > 3 {
+                            format!("等 {} 个村", members.len())
+                        } else {
+                            String::new()
+                        },
+                        size.round()
+                    )
+                })
+                .collect();
+            format!(
+                "有 {zones_outside} 个片区的规模无法满足上下限：{}。这些村所在的一片相邻村（或镇街）总规模不够，请放宽规模上下限、取消“不跨镇街”或调整片区数",
+                named.join("；")
+            )
+        }
         other => other.to_string(),
     }
 }
