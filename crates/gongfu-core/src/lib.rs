@@ -1,5 +1,5 @@
 //! Domain types and pure rules of Gongfu (共富): villages, zones (共富片区 / 乡村共富联合体),
-//! coverage (全域覆盖), targets and money.
+//! coverage (全域覆盖), targets, money, and shared facilities with their service coverage.
 //!
 //! This crate does no I/O and knows nothing about databases, HTTP or HTML. Values are parsed
 //! once at the edge (`VillageCode::parse`, `Fen::parse_yuan`, …) and trusted inside; the rules
@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod coverage;
 pub mod error;
+pub mod facilities;
 pub mod ids;
 pub mod money;
 pub mod targets;

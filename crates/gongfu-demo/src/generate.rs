@@ -13,6 +13,7 @@ use gongfu_plan::geometry::{
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::facilities::{TownInfo, generate_facilities};
 use crate::{
     DemoDistrict, DemoDivision, DemoYear, DemoZone, DivisionKind, DivisionRow, Terrain, TownCentre,
 };
@@ -360,14 +361,14 @@ fn name_stem(name: &str) -> &str {
 }
 
 /// How people refer to a division in prose: 谢家坞村, 叶家堰社区.
-fn display_name(row: &DivisionRow) -> String {
+pub(crate) fn display_name(row: &DivisionRow) -> String {
     match row.kind {
         DivisionKind::Village => format!("{}村", name_stem(&row.name)),
         DivisionKind::Community => format!("{}社区", name_stem(&row.name)),
     }
 }
 
-fn town_unit(town_name: &str) -> &'static str {
+pub(crate) fn town_unit(town_name: &str) -> &'static str {
     if town_name.ends_with("街道") {
         "街道"
     } else if town_name.ends_with('乡') {
@@ -649,10 +650,27 @@ pub fn generate(divisions: &[DivisionRow], towns: &[TownCentre], seed: u64) -> D
     };
     let pilot_zones = pilot_zones(&mut rng, &ctx);
 
+    let town_info: Vec<TownInfo> = layouts
+        .iter()
+        .enumerate()
+        .map(|(t, layout)| TownInfo {
+            name: town_of
+                .iter()
+                .position(|&x| x == t)
+                .map(|i| divisions[i].town_name.clone())
+                .unwrap_or_default(),
+            terrain: layout.terrain,
+            centre: proj.to_lonlat(layout.centre),
+        })
+        .collect();
+    let (facilities, infra) = generate_facilities(divisions, &out, &town_of, &town_info, seed);
+
     DemoDistrict {
         outline: closed_lonlat(&proj, &outline),
         divisions: out,
         pilot_zones,
+        facilities,
+        infra,
     }
 }
 

@@ -6,6 +6,7 @@
 //! generated village points, not surveyed lines; real boundaries are imported separately.
 
 mod csv;
+mod facilities;
 mod generate;
 mod synthetic;
 
@@ -16,6 +17,7 @@ pub const DIVISIONS_CSV: &str = include_str!("../../../data/keqiao_divisions.csv
 pub const TOWN_CENTRES_CSV: &str = include_str!("../../../data/town_centres.csv");
 
 pub use csv::{parse_divisions_csv, parse_town_centres_csv};
+pub use facilities::{DemoFacility, DemoInfra};
 pub use generate::generate;
 pub use synthetic::generate_synthetic;
 
@@ -121,6 +123,11 @@ pub struct DemoDistrict {
     pub divisions: Vec<DemoDivision>,
     /// The 2024 pilot consortia found among the input towns (empty for synthetic data).
     pub pilot_zones: Vec<DemoZone>,
+    /// Shared facilities: hubs at town seats, service points in villages, production sites
+    /// next to their industry.
+    pub facilities: Vec<DemoFacility>,
+    /// Every village's compliance with each infrastructure item (一片一标准).
+    pub infra: Vec<DemoInfra>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -28,6 +28,90 @@ struct Feature {
     properties: Map<String, Value>,
 }
 
+#[derive(Deserialize)]
+struct CollectionWithGeometry {
+    features: Vec<FeatureWithGeometry>,
+}
+
+#[derive(Deserialize)]
+struct FeatureWithGeometry {
+    #[serde(default)]
+    properties: Map<String, Value>,
+    #[serde(default)]
+    geometry: Value,
+}
+
+/// The vertex mean of a Polygon / MultiPolygon's outer rings, in its own coordinates: close
+/// enough to the centroid for a village-sized polygon, and defined for any ring.
+fn geometry_centre(g: &Value) -> Option<(f64, f64)> {
+    let rings: Vec<&Value> = match g.get("type")?.as_str()? {
+        "Polygon" => vec![g.get("coordinates")?.get(0)?],
+        "MultiPolygon" => g
+            .get("coordinates")?
+            .as_array()?
+            .iter()
+            .filter_map(|p| p.get(0))
+            .collect(),
+        "Point" => return Some((g["coordinates"][0].as_f64()?, g["coordinates"][1].as_f64()?)),
+        _ => return None,
+    };
+    let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+    for ring in rings {
+        for p in ring.as_array()? {
+            sx += p.get(0)?.as_f64()?;
+            sy += p.get(1)?.as_f64()?;
+            n += 1.0;
+        }
+    }
+    (n > 0.0).then(|| (sx / n, sy / n))
+}
+
+/// Points and their weights, in file order.
+pub type WeightedPoints = (Vec<(f64, f64)>, Vec<f64>);
+
+/// Demand points for the service planner: per feature its weight and either `cx`, `cy`
+/// (planar metres) or, with `wgs84`, the centre of its geometry in longitude / latitude.
+pub fn read_points(text: &str, weight: &str, wgs84: bool) -> Result<WeightedPoints, String> {
+    let fc: CollectionWithGeometry = serde_json::from_str(text)
+        .map_err(|e| format!("不是有效的 GeoJSON FeatureCollection：{e}"))?;
+    let mut pts = Vec::with_capacity(fc.features.len());
+    let mut weights = Vec::with_capacity(fc.features.len());
+    for (k, f) in fc.features.iter().enumerate() {
+        let p = &f.properties;
+        match number(p, "id") {
+            Some(id) if id == k as f64 => {}
+            _ => {
+                return Err(format!(
+                    "第 {} 个要素的 id 应为 {k}（按文件顺序从 0 编号）",
+                    k + 1
+                ));
+            }
+        }
+        weights.push(
+            number(p, weight)
+                .filter(|v| *v >= 0.0)
+                .ok_or_else(|| format!("第 {} 个要素的权重属性「{weight}」缺失或为负数", k + 1))?,
+        );
+        let at = if wgs84 {
+            geometry_centre(&f.geometry)
+        } else {
+            number(p, "cx").zip(number(p, "cy"))
+        };
+        pts.push(at.ok_or_else(|| {
+            format!(
+                "第 {} 个要素缺少{}",
+                k + 1,
+                if wgs84 {
+                    "可用的几何（Polygon / MultiPolygon / Point）"
+                } else {
+                    "数值属性 cx、cy"
+                }
+            )
+        })?);
+    }
+    Ok((pts, weights))
+}
+
 fn number(p: &Map<String, Value>, key: &str) -> Option<f64> {
     match p.get(key)? {
         Value::Number(n) => n.as_f64(),

@@ -5,6 +5,9 @@
 //!   (rust_xlsxwriter). Money is kept in integer fen until the very cell it is written to.
 //! - [`xlsx_import`]: reads a filled-in 年度数据 workbook (calamine) into validated
 //!   `(VillageCode, YearlyFigures)` rows, or every problem in it at once as [`RowError`]s.
+//! - [`facilities_xlsx`]: the 设施名录 workbook — export, import template, and the importer
+//!   that checks every row against the registry (new rows, and changes to existing
+//!   facilities at the version they were exported at).
 //! - [`geojson`]: checks uploaded village boundaries (FeatureCollection of Polygon /
 //!   MultiPolygon in WGS84) and writes the map's FeatureCollection from a [`Snapshot`].
 //!
@@ -15,11 +18,13 @@
 //!
 //! [`Snapshot`]: gongfu_store::Snapshot
 
+pub mod facilities_xlsx;
 pub mod geojson;
 pub mod instance;
 pub mod xlsx_export;
 pub mod xlsx_import;
 
+pub use facilities_xlsx::{export_facilities, facilities_template, parse_facilities_xlsx};
 pub use geojson::{
     Boundary, map_feature_collection, map_feature_collection_where, parse_boundaries_geojson,
 };

@@ -24,18 +24,18 @@ const AREA: &str = "0.00";
 const DATE: &str = "yyyy-mm-dd";
 
 /// The formats a sheet uses, made once per workbook.
-struct Formats {
-    header: Format,
-    money: Format,
-    count: Format,
-    area: Format,
-    date: Format,
-    text: Format,
-    wrap: Format,
+pub(crate) struct Formats {
+    pub(crate) header: Format,
+    pub(crate) money: Format,
+    pub(crate) count: Format,
+    pub(crate) area: Format,
+    pub(crate) date: Format,
+    pub(crate) text: Format,
+    pub(crate) wrap: Format,
 }
 
 impl Formats {
-    fn new() -> Formats {
+    pub(crate) fn new() -> Formats {
         Formats {
             header: Format::new()
                 .set_bold()
@@ -52,21 +52,25 @@ impl Formats {
 }
 
 /// Display width of text in Excel character units: CJK and full-width characters take two.
-fn text_width(s: &str) -> usize {
+pub(crate) fn text_width(s: &str) -> usize {
     s.chars()
         .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
         .sum()
 }
 
 /// A data sheet being written: header in row 0, data from row 1, widths tracked per column.
-struct Grid<'a> {
-    ws: &'a mut Worksheet,
-    widths: Vec<usize>,
+pub(crate) struct Grid<'a> {
+    pub(crate) ws: &'a mut Worksheet,
+    pub(crate) widths: Vec<usize>,
     last_row: u32,
 }
 
 impl<'a> Grid<'a> {
-    fn new(ws: &'a mut Worksheet, headers: &[&str], f: &Formats) -> Result<Grid<'a>, XlsxError> {
+    pub(crate) fn new(
+        ws: &'a mut Worksheet,
+        headers: &[&str],
+        f: &Formats,
+    ) -> Result<Grid<'a>, XlsxError> {
         let mut widths = Vec::with_capacity(headers.len());
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &f.header)?;
@@ -80,13 +84,13 @@ impl<'a> Grid<'a> {
         })
     }
 
-    fn seen(&mut self, row: u32, col: u16, width: usize) {
+    pub(crate) fn seen(&mut self, row: u32, col: u16, width: usize) {
         self.last_row = self.last_row.max(row);
         let w = &mut self.widths[col as usize];
         *w = (*w).max(width);
     }
 
-    fn text(&mut self, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+    pub(crate) fn text(&mut self, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
         if !s.is_empty() {
             self.ws.write_string(row, col, s)?;
         }
@@ -102,7 +106,13 @@ impl<'a> Grid<'a> {
         Ok(())
     }
 
-    fn count(&mut self, row: u32, col: u16, v: i64, f: &Formats) -> Result<(), XlsxError> {
+    pub(crate) fn count(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: i64,
+        f: &Formats,
+    ) -> Result<(), XlsxError> {
         self.ws
             .write_number_with_format(row, col, v as f64, &f.count)?;
         self.seen(row, col, v.to_string().len() * 4 / 3 + 1);
@@ -110,7 +120,7 @@ impl<'a> Grid<'a> {
     }
 
     /// A plain integer without separators (years, ids).
-    fn int(&mut self, row: u32, col: u16, v: i64) -> Result<(), XlsxError> {
+    pub(crate) fn int(&mut self, row: u32, col: u16, v: i64) -> Result<(), XlsxError> {
         self.ws.write_number(row, col, v as f64)?;
         self.seen(row, col, v.to_string().len());
         Ok(())
@@ -135,7 +145,7 @@ impl<'a> Grid<'a> {
     }
 
     /// Autofilter over the written rows and column widths from the contents (8 to 60).
-    fn finish(self) -> Result<(), XlsxError> {
+    pub(crate) fn finish(self) -> Result<(), XlsxError> {
         let last_col = (self.widths.len().max(1) - 1) as u16;
         self.ws.autofilter(0, 0, self.last_row, last_col)?;
         for (c, w) in self.widths.iter().enumerate() {
@@ -147,7 +157,7 @@ impl<'a> Grid<'a> {
 }
 
 /// The 说明 sheet of a demo database's exports: the figures are invented.
-fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
+pub(crate) fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name("说明")?;
     ws.set_column_width(0, 100)?;

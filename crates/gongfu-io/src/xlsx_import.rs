@@ -42,13 +42,13 @@ pub const NOT_XLSX: &str = "文件不是有效的 Excel（.xlsx）文件";
 
 /// How many rows from the top are searched for the header row (a title line above it is
 /// common in hand-made sheets).
-const HEADER_SEARCH_ROWS: usize = 20;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
 
 /// Indices of the template's columns in `YEARS_HEADERS` order; 村名 is optional.
 const REQUIRED: [usize; 7] = [0, 2, 3, 4, 5, 6, 7];
 
 /// Header text as people type it: spaces dropped, ASCII brackets and commas made full-width.
-fn normalise_header(s: &str) -> String {
+pub(crate) fn normalise_header(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
@@ -60,7 +60,7 @@ fn normalise_header(s: &str) -> String {
 }
 
 /// A cell's value as the user sees it, for `RowError::value`.
-fn shown(cell: &Data) -> String {
+pub(crate) fn shown(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_string(),
@@ -75,11 +75,11 @@ fn shown(cell: &Data) -> String {
 
 static EMPTY: Data = Data::Empty;
 
-fn cell_at(r: &[Data], c: usize) -> &Data {
+pub(crate) fn cell_at(r: &[Data], c: usize) -> &Data {
     r.get(c).unwrap_or(&EMPTY)
 }
 
-fn is_blank(cell: &Data) -> bool {
+pub(crate) fn is_blank(cell: &Data) -> bool {
     match cell {
         Data::Empty => true,
         Data::String(s) => s.trim().is_empty(),
@@ -88,7 +88,7 @@ fn is_blank(cell: &Data) -> bool {
 }
 
 /// Text typed by a person, with thousands separators and full-width digits undone.
-fn plain_number_text(s: &str) -> String {
+pub(crate) fn plain_number_text(s: &str) -> String {
     s.trim()
         .chars()
         .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
@@ -104,12 +104,12 @@ fn plain_number_text(s: &str) -> String {
 /// A spreadsheet number at the 15 significant digits Excel shows, so a formula's binary noise
 /// (0.1 + 0.2 = 0.30000000000000004) reads as what the official sees (0.3). A real third
 /// decimal (1234.005) survives this and is still refused.
-fn excel_precision(f: f64) -> f64 {
+pub(crate) fn excel_precision(f: f64) -> f64 {
     format!("{f:.14e}").parse().unwrap_or(f)
 }
 
 /// A whole number: 户籍人口, 户数.
-fn read_count(cell: &Data, what: &str) -> Result<i64, String> {
+pub(crate) fn read_count(cell: &Data, what: &str) -> Result<i64, String> {
     let n = match cell {
         Data::Int(i) => *i,
         Data::Float(f) => {
@@ -182,7 +182,7 @@ fn read_year(cell: &Data) -> Result<DataYear, String> {
 }
 
 /// A village code: text, or a number Excel made of it (330603105201 as a float).
-fn read_code(cell: &Data) -> Result<VillageCode, String> {
+pub(crate) fn read_code(cell: &Data) -> Result<VillageCode, String> {
     let text = match cell {
         Data::Float(f) if f.is_finite() && f.fract() == 0.0 && *f >= 0.0 && *f < 1.0e13 => {
             format!("{}", *f as i64)

@@ -228,3 +228,127 @@ proptest! {
         }
     }
 }
+
+/// The demo district (with its facilities), for the facilities importer: rows may name
+/// existing facilities by 编号.
+fn demo_snapshot() -> std::sync::Arc<gongfu_store::Snapshot> {
+    static SNAP: OnceLock<std::sync::Arc<gongfu_store::Snapshot>> = OnceLock::new();
+    SNAP.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let db = common::demo_db().await;
+            let snap = db.snapshot().await;
+            std::mem::forget(db);
+            snap
+        })
+    })
+    .clone()
+}
+
+/// A cell as a person might leave it in the facilities template.
+fn facility_cell() -> impl Strategy<Value = Cell> {
+    prop_oneof![
+        prop_oneof![
+            ".{0,16}",
+            Just("文化礼堂".to_string()),
+            Just("养老服务".to_string()),
+            Just("运行".to_string()),
+            Just("规划".to_string()),
+            Just("拆除".to_string()),
+            Just("330603105209".to_string()),
+            Just("XX村股份经济合作社".to_string()),
+            "[0-9.]{0,10}",
+        ]
+        .prop_map(Cell::Text),
+        prop_oneof![
+            any::<f64>(),
+            119.0..122.0f64,
+            29.0..31.0f64,
+            0.0..40.0f64,
+            -5.0..5000.0f64,
+            Just(2024.0),
+            Just(330603105209.0),
+            Just(f64::NAN),
+        ]
+        .prop_map(Cell::Number),
+        Just(Cell::Blank),
+    ]
+}
+
+fn facility_workbook() -> impl Strategy<Value = Vec<u8>> {
+    use gongfu_io::facilities_xlsx::FACILITY_HEADERS;
+    (
+        prop::collection::vec(0..FACILITY_HEADERS.len(), 0..16),
+        prop::collection::vec(prop::collection::vec(facility_cell(), 0..16), 0..10),
+        any::<bool>(),
+    )
+        .prop_map(|(header, rows, keep_header)| {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let ws = book.add_worksheet();
+            let headers: Vec<&str> = if keep_header {
+                FACILITY_HEADERS.to_vec()
+            } else {
+                header.iter().map(|i| FACILITY_HEADERS[*i]).collect()
+            };
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = (r as u32 + 1, c as u16);
+                    match cell {
+                        Cell::Text(t) => {
+                            ws.write_string(r, c, t.as_str()).unwrap();
+                        }
+                        Cell::Number(n) if n.is_finite() => {
+                            ws.write_number(r, c, *n).unwrap();
+                        }
+                        Cell::Number(n) => {
+                            ws.write_string(r, c, n.to_string()).unwrap();
+                        }
+                        Cell::Blank => {}
+                    }
+                }
+            }
+            book.save_to_buffer().unwrap()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(64), .. ProptestConfig::default() })]
+
+    /// Any workbook given as a facilities file is imported whole (every row a valid facility
+    /// in an existing village) or refused row by row in Chinese, never a panic.
+    #[test]
+    fn any_workbook_of_facilities_is_imported_whole_or_refused_row_by_row(bytes in facility_workbook()) {
+        let snap = demo_snapshot();
+        match gongfu_io::parse_facilities_xlsx(&bytes, &snap) {
+            Ok(rows) => {
+                for r in &rows {
+                    prop_assert!(snap.division(&r.spec.village).is_some());
+                    prop_assert!(!r.spec.name.is_empty() && !r.spec.upkeep_unit.is_empty());
+                    if let Some((id, v)) = r.existing {
+                        prop_assert_eq!(snap.facility(id).map(|f| f.version), Some(v));
+                    }
+                }
+            }
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for e in &errors {
+                    prop_assert!(has_chinese(&e.reason), "{e:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn any_bytes_given_as_a_facilities_workbook_are_refused_clearly(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let snap = snapshot();
+        if let Err(errors) = gongfu_io::parse_facilities_xlsx(&bytes, &snap) {
+            prop_assert!(errors.iter().all(|e| has_chinese(&e.reason)));
+        }
+    }
+}

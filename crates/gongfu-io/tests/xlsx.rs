@@ -496,3 +496,91 @@ async fn the_yearly_export_reads_back_as_the_same_figures() {
     let parsed = parse_years_xlsx(&bytes, &snap).expect("the export is a valid upload");
     assert_eq!(parsed, expected);
 }
+
+/// The facilities export reads back as the same facilities (as changes at their versions),
+/// and a hand-made file with mistakes gets one error per bad cell.
+#[tokio::test]
+async fn facilities_export_reads_back_and_bad_rows_are_all_reported() {
+    use gongfu_io::facilities_xlsx::{FACILITIES_SHEET, FACILITY_HEADERS};
+    let db = common::demo_db().await;
+    let snap = db.snapshot().await;
+    let all: Vec<&gongfu_core::facilities::Facility> = snap.facilities.iter().collect();
+    assert!(all.len() > 100);
+    let bytes = gongfu_io::export_facilities(&snap, &all).unwrap();
+    let range = sheet(&bytes, FACILITIES_SHEET);
+    assert_eq!(header_of(&range), FACILITY_HEADERS);
+    assert_eq!(range.height(), all.len() + 1);
+    let rows = gongfu_io::parse_facilities_xlsx(&bytes, &snap).unwrap();
+    assert_eq!(rows.len(), all.len());
+    for (r, f) in rows.iter().zip(&all) {
+        assert_eq!(r.existing, Some((f.id, f.version)));
+        assert_eq!(r.spec, f.spec());
+    }
+    let template = gongfu_io::facilities_template(&snap).unwrap();
+    assert_eq!(
+        header_of(&sheet(&template, FACILITIES_SHEET)),
+        FACILITY_HEADERS
+    );
+
+    let village = villages(&snap)[0].0.clone();
+    let h: Vec<C> = FACILITY_HEADERS.iter().map(|x| s(x)).collect();
+    let row = |cells: &[(&str, C)]| -> Vec<C> {
+        FACILITY_HEADERS
+            .iter()
+            .map(|hd| {
+                cells
+                    .iter()
+                    .find(|(k, _)| k == hd)
+                    .map(|(_, c)| c.clone())
+                    .unwrap_or(C::E)
+            })
+            .collect()
+    };
+    let good = [
+        ("类型", s("文化礼堂")),
+        ("名称", s("新建文化礼堂甲")),
+        ("村代码", s(&village)),
+        ("状态", s("规划")),
+        ("管护责任单位", s("某村股份经济合作社")),
+    ];
+    let mut bad1 = good.to_vec();
+    bad1[0] = ("类型", s("游乐场"));
+    bad1[4] = ("管护责任单位", C::E);
+    bad1.push(("经度", C::N(120.5)));
+    let mut bad2 = good.to_vec();
+    bad2[1] = ("名称", s("新建文化礼堂乙"));
+    bad2.push(("编号", C::N(999_999.0)));
+    bad2.push(("容量", C::N(-3.0)));
+    let f0 = all[0];
+    let mut stale = good.to_vec();
+    stale[1] = ("名称", s(&f0.name));
+    stale[2] = ("村代码", s(f0.village.as_str()));
+    stale.push(("编号", C::N(f0.id as f64)));
+    stale.push(("版本", C::N((f0.version + 5) as f64)));
+    let file = workbook(
+        FACILITIES_SHEET,
+        &[
+            h,
+            row(&good),
+            row(&bad1),
+            row(&bad2),
+            row(&stale),
+            row(&good),
+        ],
+    );
+    let errors = gongfu_io::parse_facilities_xlsx(&file, &snap).unwrap_err();
+    let at = |r: usize, col: &str| errors.iter().any(|e| e.row == r && e.column == col);
+    assert!(
+        at(3, "类型") && at(3, "管护责任单位") && at(3, "纬度"),
+        "{errors:?}"
+    );
+    assert!(at(4, "编号") && at(4, "容量"), "{errors:?}");
+    assert!(at(5, "版本"), "{errors:?}");
+    // Rows 2 and 6 are the same new facility.
+    assert!(at(2, "名称") && at(6, "名称"), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.reason.chars().any(|c| c >= '\u{4e00}'))
+    );
+}

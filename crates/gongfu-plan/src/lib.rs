@@ -5,4 +5,5 @@
 
 pub mod contiguity;
 pub mod geometry;
+pub mod siting;
 pub mod zoning;

@@ -55,6 +55,11 @@ const MIGRATIONS: &[Migration] = &[
         "plan_scenarios",
         include_str!("../migrations/0005_plan_scenarios.sql"),
     ),
+    portable(
+        6,
+        "facilities",
+        include_str!("../migrations/0006_facilities.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod db;
 pub mod error;
+pub mod facilities;
 pub mod plans;
 pub mod seed;
 pub mod service;

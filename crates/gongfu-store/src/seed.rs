@@ -3,11 +3,12 @@
 use crate::db::Store;
 use crate::service::{audit, default_targets, next_id, set_setting};
 use crate::{Actor, StoreError};
+use gongfu_core::facilities::{Compliance, FacilityStatus, FacilityType, InfraItem};
 use gongfu_core::village::{date_string, short_name};
 use gongfu_core::zone::{DesignationStatus, Tier};
 use gongfu_demo::{DemoDistrict, DivisionKind, DivisionRow, TownCentre};
 use serde_json::json;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Row, Transaction};
 use time::macros::date;
 
 /// What `seed_demo` did.
@@ -97,6 +98,108 @@ fn demo_merger<'a>(
         .filter(|d| d.code != gone.code && village(&d.code) && town_of(&d.code) == Some(town))
         .min_by(|a, b| dist(a).total_cmp(&dist(b)))?;
     Some((gone.code.as_str(), into.code.as_str()))
+}
+
+/// Rows per multi-row INSERT when seeding: well under both databases' bind limits.
+const SEED_BATCH: usize = 200;
+
+/// The demo's facilities and infrastructure records, in batches (a province-scale demo has
+/// tens of thousands). Ids are reserved from the counter in one step. Facilities and records
+/// of the village the demo merges away are left out: that village no longer exists.
+async fn insert_demo_facilities(
+    tx: &mut Transaction<'_, Any>,
+    demo: &DemoDistrict,
+    merged_away: Option<&str>,
+) -> Result<(), StoreError> {
+    let bad = |what: &str, e: gongfu_core::DomainError| {
+        StoreError::Refused(format!("演示数据的{what}无效：{e}"))
+    };
+    let facilities: Vec<_> = demo
+        .facilities
+        .iter()
+        .filter(|f| Some(f.village.as_str()) != merged_away)
+        .collect();
+    for f in &facilities {
+        FacilityType::parse(f.kind).map_err(|e| bad("设施类型", e))?;
+        FacilityStatus::parse(f.status).map_err(|e| bad("设施状态", e))?;
+    }
+    let n = facilities.len() as i64;
+    let end: i64 = sqlx::query(
+        "UPDATE counters SET next_id = next_id + $1 WHERE name = 'facilities' RETURNING next_id",
+    )
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    let first = end - n + 1;
+    for (c, chunk) in facilities.chunks(SEED_BATCH).enumerate() {
+        // Placeholders numbered as bound; a missing point is a literal NULL (see
+        // `facilities::insert_facility` for why it is not bound).
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|f| {
+                let head: Vec<String> = (0..9).map(|_| next()).collect();
+                let point = match f.point {
+                    Some(_) => format!("{}, {}", next(), next()),
+                    None => "NULL, NULL".to_string(),
+                };
+                format!("({}, 1, {point})", head.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO facilities (id, kind, name, village_code, capacity, status, opening_year, upkeep_unit, note, version, lon, lat) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (i, f) in chunk.iter().enumerate() {
+            q = q
+                .bind(first + (c * SEED_BATCH + i) as i64)
+                .bind(f.kind)
+                .bind(&f.name)
+                .bind(&f.village)
+                .bind(f.capacity)
+                .bind(f.status)
+                .bind(f.opening_year.map(i64::from))
+                .bind(&f.upkeep_unit)
+                .bind(&f.note);
+            if let Some((lon, lat)) = f.point {
+                q = q.bind(lon).bind(lat);
+            }
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let infra: Vec<_> = demo
+        .infra
+        .iter()
+        .filter(|x| Some(x.village.as_str()) != merged_away)
+        .collect();
+    for x in &infra {
+        InfraItem::parse(x.item).map_err(|e| bad("基础设施项目", e))?;
+        Compliance::parse(x.status).map_err(|e| bad("达标情况", e))?;
+    }
+    for chunk in infra.chunks(SEED_BATCH) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 4;
+                format!("(${}, ${}, ${}, ${}, 1)", b + 1, b + 2, b + 3, b + 4)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO village_infra (village_code, item, status, gap, version) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for x in chunk {
+            q = q.bind(&x.village).bind(x.item).bind(x.status).bind(&x.gap);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -228,7 +331,9 @@ impl Store {
                     .await?;
             }
         }
-        if let Some((gone, into)) = demo_merger(divisions, demo) {
+        let merger = demo_merger(divisions, demo);
+        insert_demo_facilities(&mut tx, demo, merger.map(|(gone, _)| gone)).await?;
+        if let Some((gone, into)) = merger {
             // The policy counts 213 villages where the 2023 list has 214: villages merge in
             // Zhejiang. The demo shows one such merger so the counts follow the policy.
             sqlx::query("UPDATE divisions SET status = 'merged', status_from = $1, merged_into = $2 WHERE code = $3")
@@ -246,7 +351,7 @@ impl Store {
             "demo",
             "district",
             None,
-            Some(json!({"divisions": demo.divisions.len(), "zones": demo.pilot_zones.len()})),
+            Some(json!({"divisions": demo.divisions.len(), "zones": demo.pilot_zones.len(), "facilities": demo.facilities.len()})),
         )
         .await?;
         next_id(&mut tx, "generation").await?;

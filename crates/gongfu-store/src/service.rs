@@ -345,7 +345,10 @@ pub(crate) fn require_zone_scope<'a>(
 }
 
 /// Refuses unless the actor may change this village's own facts.
-fn require_village_scope(actor: &Actor, village: &VillageCode) -> Result<(), StoreError> {
+pub(crate) fn require_village_scope(
+    actor: &Actor,
+    village: &VillageCode,
+) -> Result<(), StoreError> {
     if may_edit_village(&actor.role, village) {
         Ok(())
     } else {

@@ -1,9 +1,10 @@
-//! An immutable in-memory copy of the registry, zones and targets, shared by every reader
-//! until the next write. At district scale it is a few hundred rows; at province scale
+//! An immutable in-memory copy of the registry, zones, targets and facilities, shared by
+//! every reader until the next write. At district scale it is a few hundred rows; at province scale
 //! (20,000 villages) it still loads in well under a second and answers pages from memory.
 
 use crate::StoreError;
 use gongfu_core::coverage::{CoverageReport, coverage};
+use gongfu_core::facilities::{Facility, InfraRecord};
 use gongfu_core::targets::{Metric, Target, TargetFacts};
 use gongfu_core::village::{
     Division, DivisionKind, VillageStatus, WeakRule, YearlyFigures, parse_date,
@@ -72,6 +73,13 @@ pub struct Snapshot {
     target_versions: HashMap<(i32, Metric), i64>,
     /// Set when the database was seeded by `--demo`: pages then say 演示数据.
     pub is_demo: bool,
+    /// The facilities registry (设施), by id; shared with the next snapshot unless a write
+    /// touched it.
+    pub facilities: Arc<Vec<Facility>>,
+    facility_index: HashMap<i64, usize>,
+    /// Infrastructure records per village (一片一标准), in item order; a missing item is
+    /// not yet assessed.
+    infra: Arc<HashMap<VillageCode, Vec<InfraRecord>>>,
     years: HashMap<VillageCode, Vec<YearlyFigures>>,
     index: HashMap<VillageCode, usize>,
     town_index: HashMap<TownCode, usize>,
@@ -156,6 +164,10 @@ pub(crate) struct Touched {
     pub zones: bool,
     /// Targets and settings.
     pub settings: bool,
+    /// The facilities table.
+    pub facilities: bool,
+    /// Infrastructure records changed for these villages only.
+    pub infra: Vec<VillageCode>,
 }
 
 impl Touched {
@@ -189,6 +201,18 @@ impl Touched {
             ..Touched::default()
         }
     }
+    pub fn facilities() -> Touched {
+        Touched {
+            facilities: true,
+            ..Touched::default()
+        }
+    }
+    pub fn infra(code: &VillageCode) -> Touched {
+        Touched {
+            infra: vec![code.clone()],
+            ..Touched::default()
+        }
+    }
 }
 
 /// The rows a snapshot is made of, before the indexes are built.
@@ -200,6 +224,8 @@ struct Parts {
     memberships: Vec<Membership>,
     designations: Vec<(ZoneId, Designation)>,
     settings: SettingsPart,
+    facilities: Arc<Vec<Facility>>,
+    infra: Arc<HashMap<VillageCode, Vec<InfraRecord>>>,
 }
 
 #[derive(Clone)]
@@ -274,6 +300,24 @@ impl Snapshot {
                         is_demo: self.is_demo,
                     }
                 },
+                facilities: if touched.facilities {
+                    Arc::new(crate::facilities::load_facilities(conn).await?)
+                } else {
+                    self.facilities.clone()
+                },
+                infra: if touched.infra.is_empty() {
+                    self.infra.clone()
+                } else {
+                    let mut infra = (*self.infra).clone();
+                    for code in &touched.infra {
+                        let mut fresh = crate::facilities::load_infra(conn, Some(code)).await?;
+                        match fresh.remove(code) {
+                            Some(records) => infra.insert(code.clone(), records),
+                            None => infra.remove(code),
+                        };
+                    }
+                    Arc::new(infra)
+                },
             },
         ))
     }
@@ -290,6 +334,8 @@ impl Snapshot {
                 memberships,
                 designations,
                 settings: load_settings(conn).await?,
+                facilities: Arc::new(crate::facilities::load_facilities(conn).await?),
+                infra: Arc::new(crate::facilities::load_infra(conn, None).await?),
             },
         ))
     }
@@ -310,6 +356,8 @@ impl Snapshot {
                     weak_rule_version,
                     is_demo,
                 },
+            facilities,
+            infra,
         } = parts;
         let index = divisions
             .iter()
@@ -322,6 +370,11 @@ impl Snapshot {
             .map(|(i, t)| (t.code.clone(), i))
             .collect();
         let zone_index = zones.iter().enumerate().map(|(i, z)| (z.id, i)).collect();
+        let facility_index = facilities
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id, i))
+            .collect();
         let mut lines_by_village: HashMap<VillageCode, Vec<usize>> = HashMap::new();
         let mut lines_by_zone: HashMap<ZoneId, Vec<usize>> = HashMap::new();
         for (i, m) in memberships.iter().enumerate() {
@@ -357,6 +410,9 @@ impl Snapshot {
             weak_rule_version,
             target_versions,
             is_demo,
+            facilities,
+            facility_index,
+            infra,
             years,
             index,
             town_index,
@@ -416,6 +472,15 @@ impl Snapshot {
             return None;
         }
         self.figures(code, year).map(|f| self.weak_rule.is_weak(f))
+    }
+
+    pub fn facility(&self, id: i64) -> Option<&Facility> {
+        self.facility_index.get(&id).map(|i| &self.facilities[*i])
+    }
+
+    /// Infrastructure records of a village, in item order (missing items are not assessed).
+    pub fn infra_of(&self, code: &VillageCode) -> &[InfraRecord] {
+        self.infra.get(code).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn zone(&self, id: ZoneId) -> Option<&ZoneRec> {

@@ -319,8 +319,13 @@ fn fingerprint(snap: &gongfu_store::Snapshot) -> String {
         .iter()
         .map(|t| snap.target_version(t.year, t.metric))
         .collect();
+    let infra: Vec<_> = snap
+        .divisions
+        .iter()
+        .map(|d| snap.infra_of(&d.division.code))
+        .collect();
     format!(
-        "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?}",
+        "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {:?} {:?}",
         snap.generation,
         snap.towns,
         snap.divisions,
@@ -333,6 +338,8 @@ fn fingerprint(snap: &gongfu_store::Snapshot) -> String {
         snap.weak_rule.income_below.0,
         snap.weak_rule_version,
         snap.latest_year(),
+        snap.facilities,
+        infra,
     )
 }
 
@@ -429,6 +436,54 @@ async fn after_every_kind_of_write_the_cached_snapshot_equals_a_fresh_load() {
     };
     store.set_target(&actor(), &t, 0).await.unwrap();
     check(&store, "target").await;
+    let draft = gongfu_core::facilities::FacilityDraft {
+        kind: "养老服务".into(),
+        name: "快照测试照料中心".into(),
+        village_code: second.to_string(),
+        capacity: Some(20),
+        upkeep_unit: "测试村股份经济合作社".into(),
+        ..Default::default()
+    };
+    let id = store
+        .create_facility(&actor(), &draft.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.snapshot().await.unwrap().facility(id).unwrap().name,
+        "快照测试照料中心"
+    );
+    check(&store, "facility created").await;
+    store
+        .set_facility_status(
+            &actor(),
+            id,
+            1,
+            gongfu_core::facilities::FacilityStatus::Building,
+        )
+        .await
+        .unwrap();
+    check(&store, "facility status").await;
+    let gas = gongfu_core::facilities::InfraItem::Gas;
+    let v = store
+        .snapshot()
+        .await
+        .unwrap()
+        .infra_of(&second)
+        .iter()
+        .find(|r| r.item == gas)
+        .map_or(0, |r| r.version);
+    store
+        .set_infra(
+            &actor(),
+            &second,
+            gas,
+            gongfu_core::facilities::Compliance::NonCompliant,
+            "管道燃气未通",
+            v,
+        )
+        .await
+        .unwrap();
+    check(&store, "infra").await;
     // A write from another handle moves the generation past what this cache knows: the
     // next read notices and reloads.
     let other = store.open_again().await.unwrap();
@@ -716,4 +771,199 @@ async fn a_backup_taken_while_serving_restores_exactly() {
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"not a database").unwrap();
     assert!(gongfu_store::db::restore_sqlite(&junk, &db).await.is_err());
+}
+
+fn facility_draft(village: &VillageCode, name: &str) -> gongfu_core::facilities::FacilityDraft {
+    gongfu_core::facilities::FacilityDraft {
+        kind: "文化礼堂".into(),
+        name: name.into(),
+        village_code: village.to_string(),
+        status: Some("open".into()),
+        upkeep_unit: "测试村股份经济合作社".into(),
+        ..Default::default()
+    }
+}
+
+/// The demo seeds facilities and a full checklist; an import with one bad row writes nothing,
+/// a good one creates and updates in one go; a stale row is a conflict.
+#[tokio::test]
+async fn facility_imports_are_all_or_nothing_and_versions_guard_updates() {
+    use gongfu_store::facilities::FacilityImportRow;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
+    let snap = store.snapshot().await.unwrap();
+    assert!(snap.facilities.len() > 200, "{}", snap.facilities.len());
+    let villages: Vec<&VillageCode> = snap
+        .divisions
+        .iter()
+        .filter(|d| d.division.counts_for_coverage_on(date!(2025 - 06 - 30)))
+        .map(|d| &d.division.code)
+        .collect();
+    assert!(villages.iter().all(|v| snap.infra_of(v).len() == 5));
+    let v = villages[0].clone();
+    let existing = snap.facilities[0].clone();
+    let mut changed = existing.spec();
+    changed.note = "导入修改".into();
+    let good = FacilityImportRow {
+        existing: None,
+        spec: facility_draft(&v, "导入新礼堂").parse().unwrap(),
+    };
+    // A second new row duplicating the first.
+    let dup = good.clone();
+    let update = FacilityImportRow {
+        existing: Some((existing.id, existing.version)),
+        spec: changed.clone(),
+    };
+    let audits = audit_count(&store).await;
+    let generation = store.generation().await.unwrap();
+    match store
+        .import_facilities(&actor(), &[good.clone(), update.clone(), dup], "t.xlsx")
+        .await
+    {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].field.starts_with("rows[2]"), "{e:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.generation().await.unwrap(), generation);
+    assert_eq!(audit_count(&store).await, audits);
+    let counts = store
+        .import_facilities(&actor(), &[good, update.clone()], "t.xlsx")
+        .await
+        .unwrap();
+    assert_eq!((counts.created, counts.updated), (1, 1));
+    let snap = store.snapshot().await.unwrap();
+    assert_eq!(snap.facility(existing.id).unwrap().note, "导入修改");
+    assert_eq!(
+        snap.facility(existing.id).unwrap().version,
+        existing.version + 1
+    );
+    assert_eq!(audit_count(&store).await, audits + 1);
+    // The same update again carries a stale version now.
+    assert!(matches!(
+        store.import_facilities(&actor(), &[update], "t.xlsx").await,
+        Err(StoreError::Conflict { .. })
+    ));
+}
+
+/// Town users write facilities of their own town only, village users only their own
+/// village's infrastructure; viewers nothing. A refused write changes nothing.
+#[tokio::test]
+async fn facility_and_infra_writes_follow_scope() {
+    use gongfu_core::auth::Role;
+    use gongfu_core::facilities::{Compliance, InfraItem};
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(&dir).await;
+    let snap = store.snapshot().await.unwrap();
+    let f = snap.facilities[0].clone();
+    let own_town = f.village.town();
+    let other = snap
+        .divisions
+        .iter()
+        .find(|d| d.division.town != own_town && d.division.kind == DivisionKind::Village)
+        .unwrap()
+        .division
+        .code
+        .clone();
+    let as_role = |role: Role| Actor { role, ..actor() };
+    let town = as_role(Role::Town {
+        town: own_town.clone(),
+    });
+    let generation = store.generation().await.unwrap();
+    for who in [
+        as_role(Role::Viewer),
+        as_role(Role::Town { town: other.town() }),
+    ] {
+        let e = store
+            .create_facility(
+                &who,
+                &facility_draft(&f.village, "越权礼堂").parse().unwrap(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Forbidden(_)), "{e}");
+        assert!(e.to_string().contains("无权"));
+    }
+    // A town user may not move its facility into another town.
+    let mut moved = f.spec();
+    moved.village = other.clone();
+    moved.point = None;
+    assert!(matches!(
+        store.update_facility(&town, f.id, f.version, &moved).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert_eq!(store.generation().await.unwrap(), generation);
+    let mut renamed = f.spec();
+    renamed.note = "镇街修改".into();
+    store
+        .update_facility(&town, f.id, f.version, &renamed)
+        .await
+        .unwrap();
+    // Infrastructure: the village itself may, a neighbour may not.
+    let own_village = as_role(Role::Village {
+        village: other.clone(),
+    });
+    let rec = |s: &gongfu_store::Snapshot| {
+        s.infra_of(&other)
+            .iter()
+            .find(|r| r.item == InfraItem::Water)
+            .map_or(0, |r| r.version)
+    };
+    let v = rec(&store.snapshot().await.unwrap());
+    let neighbour = as_role(Role::Village {
+        village: f.village.clone(),
+    });
+    assert!(matches!(
+        store
+            .set_infra(
+                &neighbour,
+                &other,
+                InfraItem::Water,
+                Compliance::Compliant,
+                "",
+                v
+            )
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    match store
+        .set_infra(
+            &own_village,
+            &other,
+            InfraItem::Water,
+            Compliance::NonCompliant,
+            "",
+            v,
+        )
+        .await
+    {
+        Err(StoreError::Invalid(e)) => assert_eq!(e[0].field, "gap"),
+        other => panic!("{other:?}"),
+    }
+    store
+        .set_infra(
+            &own_village,
+            &other,
+            InfraItem::Water,
+            Compliance::NonCompliant,
+            "东坞自然村未通自来水",
+            v,
+        )
+        .await
+        .unwrap();
+    assert_eq!(rec(&store.snapshot().await.unwrap()), v + 1);
+    assert!(matches!(
+        store
+            .set_infra(
+                &own_village,
+                &other,
+                InfraItem::Water,
+                Compliance::Compliant,
+                "",
+                v
+            )
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
 }

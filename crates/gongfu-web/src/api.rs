@@ -72,6 +72,7 @@ pub fn routes() -> Router<AppState> {
             post(crate::planning::delete_scenario),
         )
         .route("/api/v1/export/audit.xlsx", get(export_audit))
+        .merge(crate::facilities_api::routes())
 }
 
 /// The acting user for the audit log: the remote address until accounts arrive.

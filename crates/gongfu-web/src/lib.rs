@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod facilities_api;
 pub mod openapi;
 pub mod pages;
 pub mod planning;

@@ -166,6 +166,73 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "删除未采纳的方案",
         "VersionOnly",
     ),
+    (
+        "get",
+        "/api/v1/facilities",
+        "设施名录：按 type 类型、status 状态、town 镇街、zone 片区、village 村筛选（含中文标签）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/facilities",
+        "登记设施（区管理员，或设施所在村的镇街）",
+        "Facility",
+    ),
+    ("get", "/api/v1/facilities/{id}", "单个设施", ""),
+    (
+        "put",
+        "/api/v1/facilities/{id}",
+        "编辑设施（需提供 version；状态变化须符合规则）",
+        "FacilityUpdate",
+    ),
+    (
+        "post",
+        "/api/v1/facilities/{id}/status",
+        "变更设施状态：规划→在建→运行，→停用，停用→运行",
+        "FacilityStatus",
+    ),
+    (
+        "get",
+        "/api/v1/villages/{code}/infra",
+        "村的基础设施达标情况：公交、供水、供电、燃气、网络",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/villages/{code}/infra/{item}",
+        "设置某村某项基础设施的达标情况与差距（需提供 version，未填报时为 0）",
+        "Infra",
+    ),
+    (
+        "get",
+        "/api/v1/zones/{id}/infra",
+        "片区基础设施达标清单（一片一标准）：逐项列出达标、未达标（含差距）、不适用、未填报的村",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/coverage/services",
+        "服务覆盖：type 设施类型，radius_m 直线半径（米）或 minutes + speed_kmh（+ detour 绕行系数，默认 1.3）；可选 zone 片区、include_planned=1 计入在建与规划设施。返回全区与各片区的人口覆盖率、未覆盖的村及计算口径 method",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/export/facilities.xlsx",
+        "导出设施名录（筛选参数同 GET /api/v1/facilities）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/facilities",
+        "导入设施（xlsx 请求体；有编号的行修改该设施，须带导出时的版本；mode=dry_run 只检查，mode=apply 全部成功才写入）",
+        "xlsx",
+    ),
+    (
+        "get",
+        "/api/v1/import/facilities/template.xlsx",
+        "下载设施导入模板",
+        "",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -205,6 +272,20 @@ fn schemas() -> Value {
             "seed": s("integer")}},
         "SaveScenario": {"type": "object", "required": ["name", "run_id"], "properties": {"name": s("string"), "run_id": s("integer")}},
         "VersionOnly": {"type": "object", "required": ["version"], "properties": {"version": s("integer")}},
+        "Facility": {"type": "object", "required": ["type", "name", "village_code", "upkeep_unit"], "properties": {
+            "type": {"type": "string", "enum": ["clinic", "elderly_care", "childcare", "school", "culture", "service_centre", "farmers_market", "agri_service", "processing", "cold_chain"], "description": "也可用中文类型名，如 文化礼堂"},
+            "name": s("string"), "village_code": {"type": "string", "description": "所在村 12 位代码"},
+            "lon": {"type": ["number", "null"], "description": "WGS84 经度；与 lat 同时给出，或都不给（取所在村位置）"},
+            "lat": {"type": ["number", "null"]},
+            "capacity": {"type": ["integer", "null"], "minimum": 0},
+            "status": {"type": "string", "enum": ["planned", "building", "open", "closed"], "description": "默认 planned（规划）"},
+            "opening_year": {"type": ["integer", "null"]},
+            "upkeep_unit": {"type": "string", "description": "管护责任单位，必填"}, "note": s("string")}},
+        "FacilityUpdate": {"allOf": [{"$ref": "#/components/schemas/Facility"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "FacilityStatus": {"type": "object", "required": ["status", "version"], "properties": {"status": {"type": "string", "enum": ["planned", "building", "open", "closed"]}, "version": s("integer")}},
+        "Infra": {"type": "object", "required": ["status", "version"], "properties": {
+            "status": {"type": "string", "enum": ["compliant", "non_compliant", "not_applicable"]},
+            "gap": {"type": "string", "description": "差距说明；未达标时必填"}, "version": s("integer")}},
         "ImportReport": {"type": "object", "properties": {"ok": s("boolean"), "applied": s("boolean"), "rows": s("integer"),
             "errors": {"type": "array", "items": {"type": "object", "properties": {"row": s("integer"), "column": s("string"), "value": s("string"), "reason": s("string")}}}}},
     })

@@ -11,6 +11,7 @@ use gongfu_store::seed::SeedOutcome;
 use gongfu_store::{Actor, Store};
 
 mod plan_cli;
+mod plan_sites;
 
 #[derive(Parser)]
 #[command(
@@ -82,7 +83,7 @@ enum Command {
         /// The backup file to restore.
         file: std::path::PathBuf,
     },
-    /// Planning on files: `plan zones` (the zone planner).
+    /// Planning on files: `plan zones` (the zone planner), `plan sites` (the service planner).
     Plan {
         #[command(subcommand)]
         command: PlanCommand,
@@ -98,6 +99,8 @@ enum Command {
 enum PlanCommand {
     /// Propose contiguous zones from a GeoJSON + edge list (the comparison contract).
     Zones(plan_cli::ZonesArgs),
+    /// Choose service sites (p-median, MCLP, LSCP, p-center) with a certified bound.
+    Sites(plan_sites::SitesArgs),
 }
 
 #[derive(Subcommand)]
@@ -235,6 +238,9 @@ async fn main() -> Result<()> {
         Command::Plan {
             command: PlanCommand::Zones(args),
         } => plan_cli::zones(args)?,
+        Command::Plan {
+            command: PlanCommand::Sites(args),
+        } => plan_sites::sites(args)?,
         Command::Serve {
             db,
             addr,

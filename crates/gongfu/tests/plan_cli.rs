@@ -141,3 +141,63 @@ fn a_bad_edge_list_is_refused_with_the_line() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("第 3 行"));
 }
+
+#[test]
+fn sites_are_chosen_with_their_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let (g, _) = write_instance(dir.path(), 6, 5);
+    let out = dir.path().join("sites.csv");
+    for model in [
+        vec!["--model", "pmedian", "--p", "3"],
+        vec!["--model", "mclp", "--p", "2", "--radius", "1500"],
+        vec!["--model", "lscp", "--radius", "1500"],
+        vec!["--model", "pcenter", "--p", "3", "--fixed", "0"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_gongfu"))
+            .args([
+                "plan",
+                "sites",
+                "--input",
+                g.to_str().unwrap(),
+                "--weight",
+                "pop",
+                "--out",
+            ])
+            .arg(&out)
+            .args(&model)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{model:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = std::fs::read_to_string(&out).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("id"));
+        let ids: Vec<usize> = lines.map(|l| l.parse().unwrap()).collect();
+        assert!(
+            !ids.is_empty() && ids.iter().all(|&i| i < 30),
+            "{model:?}: {ids:?}"
+        );
+        assert!(
+            !ids.contains(&0) || !model.contains(&"--fixed"),
+            "a fixed site is not chosen again"
+        );
+        let last = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .to_string();
+        let v: serde_json::Value = serde_json::from_str(&last).unwrap();
+        let (obj, bound) = (
+            v["objective"].as_f64().unwrap(),
+            v["bound"].as_f64().unwrap(),
+        );
+        if model[1] == "mclp" {
+            assert!(bound >= obj - 1e-6);
+        } else {
+            assert!(bound <= obj + 1e-6);
+        }
+    }
+}
