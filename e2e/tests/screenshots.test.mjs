@@ -35,6 +35,9 @@ function pages() {
     ['/coverage', 'coverage', '#uncovered-list'],
     ['/targets', 'targets', '#targets-table'],
     ['/import', 'import', '#import-years-form'],
+    ['/planning', 'planning', '#plan-form'],
+    ['/facilities', 'facilities', 'table'],
+    ['/services', 'services', '#svc-form'],
   ];
 }
 

@@ -1116,9 +1116,35 @@ fn lscp(
     let mut best = greedy_cover(&sets, &by_fixed, &ones);
     let (bound, prices) = lscp_bound(&sets, &covers, &need, best.len() as f64);
     for u in prices {
-        let c = greedy_cover(&sets, &by_fixed, &u);
-        if c.len() < best.len() {
-            best = c;
+        for c in [
+            greedy_cover(&sets, &by_fixed, &u),
+            reduced_cost_cover(&sets, &by_fixed, &u),
+        ] {
+            if c.len() < best.len() {
+                best = c;
+            }
+        }
+    }
+    // Perturbation rounds: close a few sites at random, re-cover greedily, drop redundant
+    // ones; keep the cover when it is no larger (drifting across equals), remember the best.
+    let iterations = if sets.len() <= 5000 { 300 } else { 20 };
+    let mut rng = ChaCha8Rng::seed_from_u64(0x15c9);
+    let mut current = best.clone();
+    for _ in 0..iterations {
+        if current.is_empty() {
+            break;
+        }
+        let mut trial = current.clone();
+        for _ in 0..3.min(trial.len()) {
+            let k = rng.random_range(0..trial.len());
+            trial.swap_remove(k);
+        }
+        let trial = complete_cover(&sets, &by_fixed, trial);
+        if trial.len() <= current.len() {
+            current = trial;
+            if current.len() < best.len() {
+                best = current.clone();
+            }
         }
     }
     let value = best.len() as f64;
@@ -1183,6 +1209,62 @@ fn greedy_cover(sets: &[Vec<u32>], by_fixed: &[bool], price: &[f64]) -> Vec<usiz
         }
     }
     open_list
+}
+
+/// Covers what `open` leaves uncovered greedily (most newly covered first), then drops sites
+/// another open site makes redundant, smallest first.
+fn complete_cover(sets: &[Vec<u32>], by_fixed: &[bool], mut open: Vec<usize>) -> Vec<usize> {
+    let n = by_fixed.len();
+    let m = sets.len();
+    let mut count = vec![0u32; n];
+    let mut is_open = vec![false; m];
+    for &c in &open {
+        is_open[c] = true;
+        for &i in &sets[c] {
+            count[i as usize] += 1;
+        }
+    }
+    while let Some((best, _)) = (0..m)
+        .filter(|&c| !is_open[c])
+        .map(|c| {
+            let k = sets[c]
+                .iter()
+                .filter(|&&i| !by_fixed[i as usize] && count[i as usize] == 0)
+                .count();
+            (c, k)
+        })
+        .filter(|x| x.1 > 0)
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+    {
+        is_open[best] = true;
+        open.push(best);
+        for &i in &sets[best] {
+            count[i as usize] += 1;
+        }
+    }
+    open.sort_by(|&a, &b| sets[a].len().cmp(&sets[b].len()).then(a.cmp(&b)));
+    let mut kept = Vec::new();
+    for c in open {
+        if sets[c]
+            .iter()
+            .all(|&i| by_fixed[i as usize] || count[i as usize] >= 2)
+        {
+            for &i in &sets[c] {
+                count[i as usize] -= 1;
+            }
+        } else {
+            kept.push(c);
+        }
+    }
+    kept
+}
+
+/// Beasley's Lagrangian heuristic: open every site whose reduced cost under the prices is
+/// negative, then cover what is left greedily and drop redundant sites.
+fn reduced_cost_cover(sets: &[Vec<u32>], by_fixed: &[bool], price: &[f64]) -> Vec<usize> {
+    let value = |c: usize| -> f64 { sets[c].iter().map(|&i| price[i as usize]).sum() };
+    let start: Vec<usize> = (0..sets.len()).filter(|&c| 1.0 - value(c) < 0.0).collect();
+    complete_cover(sets, by_fixed, start)
 }
 
 /// max over u ≥ 0 of Σ_i u_i + Σ_j min(0, 1 − Σ_{i∈S_j} u_i): a lower bound on the number of

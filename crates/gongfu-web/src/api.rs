@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/plan/scenarios/{id}/delete",
             post(crate::planning::delete_scenario),
         )
+        .route("/api/v1/plan/sites", post(crate::siting_api::plan_sites))
         .route("/api/v1/export/audit.xlsx", get(export_audit))
         .merge(crate::facilities_api::routes())
 }

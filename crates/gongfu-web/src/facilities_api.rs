@@ -124,7 +124,7 @@ fn known_zone(snap: &Snapshot, id: ZoneId) -> Result<(), ApiError> {
 }
 
 impl FacilityQuery {
-    fn parse(&self, snap: &Snapshot) -> Result<FacilityFilter, ApiError> {
+    pub(crate) fn parse(&self, snap: &Snapshot) -> Result<FacilityFilter, ApiError> {
         let mut errors = Vec::new();
         let mut filter = FacilityFilter::default();
         if let Some(t) = present(&self.kind) {

@@ -9,6 +9,7 @@ pub mod facilities_api;
 pub mod openapi;
 pub mod pages;
 pub mod planning;
+pub mod siting_api;
 pub mod statics;
 pub mod views;
 

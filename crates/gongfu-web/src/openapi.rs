@@ -167,6 +167,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "VersionOnly",
     ),
     (
+        "post",
+        "/api/v1/plan/sites",
+        "设施选址：某类服务在全区或某片区新增 p 处设施的建议（中心服务区 + 功能服务点）、覆盖增量与距最优的可证明差距",
+        "PlanSites",
+    ),
+    (
         "get",
         "/api/v1/facilities",
         "设施名录：按 type 类型、status 状态、town 镇街、zone 片区、village 村筛选（含中文标签）",
@@ -270,6 +276,12 @@ fn schemas() -> Value {
             "weights": {"type": "object", "properties": {"homogeneity": s("number"), "balance": s("number"), "diversity": s("number"), "compactness": s("number")}},
             "attrs": {"type": "array", "items": {"type": "string", "enum": ["operating_income", "disposable_income", "population", "area"]}},
             "seed": s("integer")}},
+        "PlanSites": {"type": "object", "required": ["type"], "properties": {
+            "type": {"type": "string", "description": "设施类型，如 clinic、elderly_care"},
+            "radius_m": s("number"), "minutes": s("number"), "speed_kmh": s("number"), "detour": s("number"),
+            "zone": s("integer"), "p": s("integer"),
+            "model": {"type": "string", "enum": ["mclp", "pmedian", "lscp", "pcenter"]},
+            "include_planned": s("boolean")}},
         "SaveScenario": {"type": "object", "required": ["name", "run_id"], "properties": {"name": s("string"), "run_id": s("integer")}},
         "VersionOnly": {"type": "object", "required": ["version"], "properties": {"version": s("integer")}},
         "Facility": {"type": "object", "required": ["type", "name", "village_code", "upkeep_unit"], "properties": {

@@ -108,6 +108,7 @@
     if (mode === 'weak') return p.weak === true ? '#c2410c' : (p.weak === false ? '#9fd3b5' : NONE);
     if (mode === 'town') return townColour(p.code.slice(0, 9));
     if (mode === 'plan') return p.plan_zone == null ? NONE : PALETTE[(p.plan_zone * 7 + 3) % PALETTE.length];
+    if (mode === 'service') return p.svc == null ? NONE : ({ covered: '#9fd3b5', gained: '#5b8ff9', out: '#f4a259' })[p.svc];
     return p.zone_id == null ? NONE : zoneColour(p.zone_id);
   }
 
@@ -115,7 +116,9 @@
     var items = geo.features.map(function (f) {
       var p = f.properties;
       var item = { name: p.code, value: p.operating_income_fen, itemStyle: { areaColor: colourOf(p, mode) }, props: p };
-      if (mode === 'plan' ? p.plan_key : p.role === 'key') item.label = { show: true, formatter: '★' + p.name, color: '#3b0764', fontWeight: 'bold' };
+      if (mode === 'service') {
+        if (p.svc_site) item.label = { show: true, formatter: '★' + p.svc_site + '·' + p.name, color: '#3b0764', fontWeight: 'bold' };
+      } else if (mode === 'plan' ? p.plan_key : p.role === 'key') item.label = { show: true, formatter: '★' + p.name, color: '#3b0764', fontWeight: 'bold' };
       return item;
     });
     // SVG keeps one element per region (easy to test, crisp); past a few thousand regions the
@@ -466,7 +469,127 @@
     }
   }
 
+  // 服务覆盖与设施选址 ---------------------------------------------------------------
+  function servicePage() {
+    var form = document.getElementById('svc-form');
+    if (!form) return;
+    var errors = document.getElementById('svc-errors');
+    function reachMode() {
+      var m = form.querySelector('input[name="reach"]:checked').value;
+      form.querySelectorAll('[data-reach]').forEach(function (el) { el.hidden = el.dataset.reach !== m; });
+      return m;
+    }
+    form.querySelectorAll('input[name="reach"]').forEach(function (r) { r.addEventListener('change', reachMode); });
+    function body() {
+      var b = { type: form.elements.type.value, p: Number(form.elements.p.value) || 1, model: form.elements.model.value,
+        include_planned: form.elements.include_planned.checked };
+      if (form.elements.zone.value) b.zone = Number(form.elements.zone.value);
+      if (reachMode() === 'radius') {
+        b.radius_m = Number(form.elements.radius_m.value);
+      } else {
+        b.minutes = Number(form.elements.minutes.value);
+        b.speed_kmh = Number(form.elements.speed_kmh.value);
+        b.detour = Number(form.elements.detour.value);
+      }
+      return b;
+    }
+    function pct(bp) { return (bp / 100).toFixed(1) + '%'; }
+    function showErrors(e) {
+      errors.hidden = false;
+      var items = (e.details && e.details.length) ? e.details.map(function (d) { return d.message; }) : [e.message];
+      errors.innerHTML = '<strong>未能计算：</strong><ul>' + items.map(function (m) { return '<li>' + esc(m) + '</li>'; }).join('') + '</ul>';
+    }
+    function draw(status, sites) {
+      var el = document.getElementById('svc-map');
+      if (!charts()) return;
+      loadDistrictGeo().then(function (geo) {
+        var features = geo.features.filter(function (f) { return status[f.properties.code] != null; }).map(function (f) {
+          var p = Object.assign({}, f.properties, { svc: status[f.properties.code], svc_site: sites[f.properties.code] || null });
+          return { type: 'Feature', id: f.id, geometry: f.geometry, properties: p };
+        });
+        var name = 'svc-' + features.length + '-' + Object.keys(status).join('').length;
+        charts().registerMap(name, { type: 'FeatureCollection', features: features });
+        drawMap(el, { type: 'FeatureCollection', features: features }, 'service', name);
+        el.dataset.drawn = String(features.length);
+      });
+    }
+    function today() {
+      errors.hidden = true;
+      var b = body();
+      var q = '?type=' + encodeURIComponent(b.type) + (b.zone ? '&zone=' + b.zone : '') + (b.include_planned ? '&include_planned=1' : '') +
+        (b.radius_m != null ? '&radius_m=' + b.radius_m : '&minutes=' + b.minutes + '&speed_kmh=' + b.speed_kmh + '&detour=' + b.detour);
+      return api('GET', '/api/v1/coverage/services' + q).then(function (d) {
+        document.getElementById('svc-result').hidden = false;
+        var scope = d.zone ? d.zones[0] : d.district;
+        document.getElementById('svc-before').textContent = pct(scope.share_bp);
+        document.getElementById('svc-before-note').textContent = num(scope.covered) + ' / ' + num(scope.total) + ' 人（' + d.demand_label + '）';
+        document.getElementById('svc-after').textContent = '—';
+        document.getElementById('svc-after-note').textContent = '点“提出选址方案”计算';
+        document.getElementById('svc-gain').textContent = '—';
+        document.getElementById('svc-gap').textContent = '';
+        document.getElementById('svc-method').textContent = d.method;
+        document.getElementById('svc-sites').innerHTML = '';
+        var out = {};
+        d.uncovered.forEach(function (u) { out[u.code] = true; });
+        var status = {};
+        // Villages in scope: every uncovered one, and the covered ones of the scope.
+        loadDistrictGeo().then(function (geo) {
+          geo.features.forEach(function (f) {
+            var p = f.properties;
+            if (p.kind !== 'village' || p.status !== 'active') return;
+            if (d.zone && p.zone_id !== d.zone) return;
+            status[p.code] = out[p.code] ? 'out' : 'covered';
+          });
+          draw(status, {});
+        });
+        document.getElementById('svc-uncovered').innerHTML = '<thead><tr><th>村</th><th>镇街</th><th class="num">距最近设施（公里）</th></tr></thead><tbody>' +
+          d.uncovered.map(function (u) { return '<tr><td>' + esc(u.name) + '</td><td>' + esc(u.town) + '</td><td class="num">' + (u.nearest_m == null ? '无' : (u.nearest_m / 1000).toFixed(1)) + '</td></tr>'; }).join('') + '</tbody>';
+        return d;
+      }).catch(showErrors);
+    }
+    document.getElementById('svc-today').addEventListener('click', today);
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      errors.hidden = true;
+      var btn = document.getElementById('svc-plan');
+      btn.disabled = true;
+      api('POST', '/api/v1/plan/sites', body()).then(function (r) {
+        btn.disabled = false;
+        document.getElementById('svc-result').hidden = false;
+        document.getElementById('svc-before').textContent = pct(r.before.share_bp);
+        document.getElementById('svc-before-note').textContent = num(r.before.covered) + ' / ' + num(r.before.total) + ' 人（' + r.demand_label + '）';
+        document.getElementById('svc-after').textContent = pct(r.after.share_bp);
+        document.getElementById('svc-after-note').textContent = '新增 ' + r.sites.length + ' 处后，' + r.after.villages_uncovered + ' 个村仍在范围外';
+        document.getElementById('svc-gain').textContent = '+' + num(r.gain) + ' 人';
+        document.getElementById('svc-gap').textContent = r.gap_text;
+        document.getElementById('svc-method').textContent = r.method;
+        document.getElementById('svc-sites').innerHTML = '<thead><tr><th>角色</th><th>村</th><th>镇街</th><th class="num">新增覆盖人口</th></tr></thead><tbody>' +
+          r.sites.map(function (s) { return '<tr><td><span class="tag ' + (s.role === 'hub' ? 'key' : 'ok') + '">' + esc(s.role_label) + '</span></td><td>' + esc(s.name) + '</td><td>' + esc(s.town) + '</td><td class="num">' + num(s.added) + '</td></tr>'; }).join('') + '</tbody>';
+        document.getElementById('svc-uncovered').innerHTML = '<thead><tr><th>村</th><th class="num">距最近设施（公里）</th></tr></thead><tbody>' +
+          r.uncovered_after.map(function (u) { return '<tr><td>' + esc(u.name) + '</td><td class="num">' + (u.nearest_m == null ? '无' : (u.nearest_m / 1000).toFixed(1)) + '</td></tr>'; }).join('') + '</tbody>';
+        // Colour: covered today, newly covered, still out.
+        return api('GET', '/api/v1/coverage/services?type=' + encodeURIComponent(r.type) + '&radius_m=' + r.radius_m + (r.zone ? '&zone=' + r.zone : '') + (body().include_planned ? '&include_planned=1' : '')).then(function (d) {
+          var outToday = {}, outAfter = {}, sites = {};
+          d.uncovered.forEach(function (u) { outToday[u.code] = true; });
+          r.uncovered_after.forEach(function (u) { outAfter[u.code] = true; });
+          r.sites.forEach(function (s) { sites[s.village_code] = s.role === 'hub' ? '中心' : '服务点'; });
+          return loadDistrictGeo().then(function (geo) {
+            var status = {};
+            geo.features.forEach(function (f) {
+              var p = f.properties;
+              if (p.kind !== 'village' || p.status !== 'active') return;
+              if (r.zone && p.zone_id !== r.zone) return;
+              status[p.code] = outAfter[p.code] ? 'out' : (outToday[p.code] ? 'gained' : 'covered');
+            });
+            draw(status, sites);
+          });
+        });
+      }).catch(function (e) { btn.disabled = false; showErrors(e); });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    servicePage();
     planForm();
     scenarioView();
     compareView();

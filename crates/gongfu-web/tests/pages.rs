@@ -27,6 +27,10 @@ async fn every_page_renders_in_chinese_with_the_demo_label() {
         ("/coverage", "未纳入联合体的行政村"),
         ("/targets", "薄弱村标准"),
         ("/import", "下载导入模板"),
+        ("/planning", "运行规划"),
+        ("/planning/scenarios", "规划方案"),
+        ("/facilities", "设施台账"),
+        ("/services", "提出选址方案"),
     ] {
         let (s, b) = app.get(path).await;
         assert_eq!(s, StatusCode::OK, "{path}");

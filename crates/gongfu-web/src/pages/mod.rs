@@ -4,9 +4,11 @@
 mod account;
 mod audit;
 mod dashboard;
+mod facilities;
 mod import;
 mod map;
 mod planning;
+mod services;
 mod villages;
 mod zones;
 
@@ -29,6 +31,22 @@ pub fn routes() -> Router<AppState> {
         .route("/villages/{code}/move", post(villages::move_submit))
         .route("/villages/{code}/status", post(villages::status_submit))
         .route("/villages/{code}/tags", post(villages::tags_submit))
+        .route(
+            "/villages/{code}/infra/{item}",
+            post(facilities::infra_submit),
+        )
+        .route(
+            "/facilities",
+            get(facilities::list).post(facilities::create_submit),
+        )
+        .route("/facilities/new", get(facilities::new_form))
+        .route("/facilities/import", post(facilities::import_submit))
+        .route("/facilities/{id}", get(facilities::detail))
+        .route(
+            "/facilities/{id}/edit",
+            get(facilities::edit_form).post(facilities::edit_submit),
+        )
+        .route("/facilities/{id}/status", post(facilities::status_submit))
         .route("/zones", get(zones::list).post(zones::create_submit))
         .route("/zones/new", get(zones::new_form))
         .route("/zones/{id}", get(zones::detail))
@@ -65,6 +83,7 @@ pub fn routes() -> Router<AppState> {
             post(planning::delete_submit),
         )
         .route("/planning/compare", get(planning::compare))
+        .route("/services", get(services::page))
 }
 
 /// What every page's frame needs.
@@ -181,4 +200,17 @@ pub fn form_values(pairs: &[(String, String)], key: &str) -> Vec<String> {
         .filter(|(k, _)| k == key)
         .map(|(_, v)| v.clone())
         .collect()
+}
+
+/// An error's problems as `(field, message)` pairs, for forms that show each message beside
+/// its field (an error without details becomes one message for the whole form).
+pub fn field_errors(e: crate::error::ApiError) -> Vec<(String, String)> {
+    if e.details.is_empty() {
+        vec![(String::new(), e.message)]
+    } else {
+        e.details
+            .into_iter()
+            .map(|d| (d.field, d.message))
+            .collect()
+    }
 }

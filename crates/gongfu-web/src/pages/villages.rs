@@ -160,12 +160,25 @@ pub struct VillageDetailPage {
     pub errors: Vec<String>,
     /// 变更记录 from the audit log.
     pub changes: Vec<gongfu_store::accounts::AuditEntry>,
+    /// 基础设施 checklist (villages only).
+    pub infra: Vec<super::facilities::InfraRow>,
 }
 
 async fn render_detail(
     st: &AppState,
     code: &str,
     errors: Vec<String>,
+) -> Result<Response, PageError> {
+    let status = super::form_status(errors.is_empty());
+    render_detail_status(st, code, errors, status).await
+}
+
+/// The village page, answered with `status` (409 for a stale save, 422 for a refused form).
+pub(super) async fn render_detail_status(
+    st: &AppState,
+    code: &str,
+    errors: Vec<String>,
+    status: axum::http::StatusCode,
 ) -> Result<Response, PageError> {
     let snap = st.store.snapshot().await?;
     let day = st.today();
@@ -221,10 +234,11 @@ async fn render_detail(
             .filter(|z| z.is_live_on(day))
             .map(|z| opt(z.id.to_string(), z.name.clone(), &cur)),
     );
-    let status = super::form_status(errors.is_empty());
+    let infra = super::facilities::village_infra_rows(&snap, &c);
     Ok((
         status,
         VillageDetailPage {
+            infra,
             layout: Layout::new(v.name.clone(), "villages", snap.is_demo),
             chart_json: json_island(&detail["years"]),
             status_from: detail["status_from"].as_str().unwrap_or("").to_string(),
@@ -238,10 +252,29 @@ async fn render_detail(
             zones,
             today: date_string(day),
             errors,
-            changes: st.store.history("village", code).await?,
+            changes: village_history(st, code).await?,
         },
     )
         .into_response())
+}
+
+/// The village's audit lines and its infrastructure records' (基础设施填报), newest first.
+async fn village_history(
+    st: &AppState,
+    code: &str,
+) -> Result<Vec<gongfu_store::accounts::AuditEntry>, PageError> {
+    let mut changes = st.store.history("village", code).await?;
+    for item in gongfu_core::facilities::InfraItem::ALL {
+        let id = format!("{code}:{}", item.key());
+        for mut e in st.store.history("village_infra", &id).await? {
+            if e.action == "set_infra" {
+                e.action = format!("基础设施填报（{}）", item.label());
+            }
+            changes.push(e);
+        }
+    }
+    changes.sort_by_key(|e| std::cmp::Reverse(e.id));
+    Ok(changes)
 }
 
 pub async fn detail(

@@ -2,7 +2,7 @@
 
 use super::villages::messages;
 use super::villages::{Opt, opt};
-use super::{Layout, form_pairs, form_value, form_values, is_htmx};
+use super::{Layout, field_errors, form_pairs, form_value, form_values, is_htmx};
 use crate::AppState;
 use crate::api::{DesignationBody, RequestActor, optional_date, parse_designation};
 use crate::error::{ApiError, PageError};
@@ -140,11 +140,19 @@ pub struct ZoneDetailPage {
     pub errors: Vec<String>,
     /// 变更记录 from the audit log.
     pub changes: Vec<gongfu_store::accounts::AuditEntry>,
+    /// 基础设施达标（一片一标准）, one row per item.
+    pub infra: Vec<super::facilities::ZoneInfraRow>,
+    /// 片区内设施.
+    pub facilities: Vec<super::facilities::FacRow>,
 }
 
 impl ZoneDetailPage {
     pub fn population_text(&self) -> String {
         views::group(self.z.population)
+    }
+    /// Checklist items every applicable member meets.
+    pub fn infra_meeting(&self) -> usize {
+        self.infra.iter().filter(|i| i.meets).count()
     }
 }
 
@@ -219,6 +227,8 @@ async fn render_detail(st: &AppState, id: i64, errors: Vec<String>) -> Result<Re
             today: date_string(day),
             errors,
             changes: st.store.history("zone", &id.to_string()).await?,
+            infra: super::facilities::zone_infra_rows(&snap, zone.id, at),
+            facilities: super::facilities::zone_facility_rows(&snap, zone.id, at),
         },
     )
         .into_response())
@@ -413,17 +423,6 @@ fn form_page(
         tiers: tiers(),
         statuses: statuses(),
         errors,
-    }
-}
-
-fn field_errors(e: ApiError) -> Vec<(String, String)> {
-    if e.details.is_empty() {
-        vec![(String::new(), e.message)]
-    } else {
-        e.details
-            .into_iter()
-            .map(|d| (d.field, d.message))
-            .collect()
     }
 }
 
