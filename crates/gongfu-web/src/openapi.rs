@@ -281,7 +281,8 @@ fn schemas() -> Value {
             "radius_m": s("number"), "minutes": s("number"), "speed_kmh": s("number"), "detour": s("number"),
             "zone": s("integer"), "p": s("integer"),
             "model": {"type": "string", "enum": ["mclp", "pmedian", "lscp", "pcenter"]},
-            "include_planned": s("boolean")}},
+            "include_planned": s("boolean"),
+            "candidates": {"type": "array", "items": s("string"), "description": "可选址的村（代码）；不填为范围内所有村"}}},
         "SaveScenario": {"type": "object", "required": ["name", "run_id"], "properties": {"name": s("string"), "run_id": s("integer")}},
         "VersionOnly": {"type": "object", "required": ["version"], "properties": {"version": s("integer")}},
         "Facility": {"type": "object", "required": ["type", "name", "village_code", "upkeep_unit"], "properties": {

@@ -40,6 +40,9 @@ pub struct SitesBody {
     /// Count planned and building facilities as if open.
     #[serde(default)]
     pub include_planned: bool,
+    /// Villages (codes) where a new site may go; every village in scope without.
+    #[serde(default)]
+    pub candidates: Vec<String>,
 }
 
 fn default_p() -> usize {
@@ -103,13 +106,34 @@ pub async fn plan_sites(
             "选址模型应为 mclp（覆盖最多人口）、pmedian（总距离最短）、lscp（最少设施全覆盖）或 pcenter（最远距离最短）",
         ));
     }
+    let snap = st.store.snapshot().await?;
+    let mut chosen_candidates: Vec<(VillageCode, (f64, f64))> = Vec::new();
+    for c in &b.candidates {
+        match VillageCode::parse(c)
+            .ok()
+            .and_then(|v| snap.division(&v).map(|d| (v, d)))
+        {
+            Some((v, d)) => match d.lon.zip(d.lat) {
+                Some(p) => chosen_candidates.push((v, p)),
+                None => errors.push(DomainError::new(
+                    "no_location",
+                    "candidates",
+                    format!("候选村「{}」没有位置，不能作为选址", d.division.name),
+                )),
+            },
+            None => errors.push(DomainError::new(
+                "unknown_village",
+                "candidates",
+                format!("候选村代码「{c}」不在名录中"),
+            )),
+        }
+    }
     let (Some(kind), Some(reach)) = (kind, reach) else {
         return Err(ApiError::invalid(errors));
     };
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let snap = st.store.snapshot().await?;
     let day = st.today();
     let zone = b.zone.map(ZoneId);
     if let Some(z) = zone
@@ -138,6 +162,15 @@ pub async fn plan_sites(
         .filter(|f| cov.sites.contains(&f.id))
         .filter_map(|f| snap.facility_point(f))
         .collect();
+    // Candidate sites: the villages asked for, or every village in scope.
+    let candidates: Vec<(VillageCode, (f64, f64))> = if chosen_candidates.is_empty() {
+        demand
+            .iter()
+            .map(|d| (d.village.clone(), (d.lon, d.lat)))
+            .collect()
+    } else {
+        chosen_candidates
+    };
     let problem = Problem {
         metric: Metric::Wgs84,
         demand: demand.iter().map(|d| (d.lon, d.lat)).collect(),
@@ -145,9 +178,9 @@ pub async fn plan_sites(
         sites: existing
             .iter()
             .copied()
-            .chain(demand.iter().map(|d| (d.lon, d.lat)))
+            .chain(candidates.iter().map(|c| c.1))
             .collect(),
-        candidates: (existing.len()..existing.len() + demand.len()).collect(),
+        candidates: (existing.len()..existing.len() + candidates.len()).collect(),
         fixed: (0..existing.len()).collect(),
     };
     let radius_km = reach.radius_m() / 1000.0;
@@ -186,13 +219,13 @@ pub async fn plan_sites(
         .iter()
         .enumerate()
         .map(|(j, &s)| {
-            let d = &demand[s - existing.len()];
-            let div = snap.division(&d.village);
+            let (code, (lon, lat)) = &candidates[s - existing.len()];
+            let div = snap.division(code);
             json!({
-                "village_code": d.village.as_str(),
+                "village_code": code.as_str(),
                 "name": div.map(|x| x.division.name.clone()),
-                "town": snap.town_name(&d.village.town()),
-                "lon": d.lon, "lat": d.lat,
+                "town": snap.town_name(&code.town()),
+                "lon": lon, "lat": lat,
                 "role": if Some(j) == hub { "hub" } else { "point" },
                 "role_label": if Some(j) == hub { "中心服务区" } else { "功能服务点" },
                 "added": added[j],

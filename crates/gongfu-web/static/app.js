@@ -484,6 +484,7 @@
       var b = { type: form.elements.type.value, p: Number(form.elements.p.value) || 1, model: form.elements.model.value,
         include_planned: form.elements.include_planned.checked };
       if (form.elements.zone.value) b.zone = Number(form.elements.zone.value);
+      b.candidates = form.elements.candidates.value.split(/[\s,，、]+/).filter(function (c) { return c; });
       if (reachMode() === 'radius') {
         b.radius_m = Number(form.elements.radius_m.value);
       } else {

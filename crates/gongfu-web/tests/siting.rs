@@ -76,6 +76,22 @@ async fn new_sites_raise_coverage_with_a_stated_gap() {
     assert!(rz["before"]["total"].as_i64().unwrap() > 0);
     assert!(rz["after"]["villages_uncovered"].as_i64().unwrap() <= members);
     assert!(rz["bound"].as_f64().unwrap() <= rz["objective"].as_f64().unwrap() + 1e-6);
+
+    // Candidates limited to two chosen villages: the site is one of them.
+    let picks: Vec<String> = z["villages"].as_array().unwrap()[..2]
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let (s, rc) = app
+        .send_json(
+            "POST",
+            "/api/v1/plan/sites",
+            json!({"type": "clinic", "radius_m": 1000, "zone": 1, "p": 1, "candidates": picks}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{rc}");
+    let site = rc["sites"][0]["village_code"].as_str().unwrap().to_string();
+    assert!(picks.contains(&site), "{site} not in {picks:?}");
 }
 
 #[tokio::test]
@@ -85,7 +101,7 @@ async fn bad_site_requests_name_the_field() {
         .send_json(
             "POST",
             "/api/v1/plan/sites",
-            json!({"type": "spaceport", "p": 0, "model": "magic"}),
+            json!({"type": "spaceport", "p": 0, "model": "magic", "candidates": ["123"]}),
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
@@ -96,7 +112,7 @@ async fn bad_site_requests_name_the_field() {
         .map(|d| d["field"].as_str().unwrap())
         .collect();
     assert!(
-        fields.contains(&"type") && fields.contains(&"radius_m"),
+        fields.contains(&"type") && fields.contains(&"radius_m") && fields.contains(&"candidates"),
         "{e}"
     );
 }
