@@ -581,7 +581,7 @@ pub struct AuditEntry {
 }
 
 /// What to look for in the audit log. Text filters match anywhere (case-sensitive); dates
-/// are ISO days, inclusive.
+/// are ISO days in Beijing time, inclusive.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct AuditFilter {
     pub actor: Option<String>,
@@ -619,11 +619,23 @@ impl Store {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
+        // Days are Beijing days (UTC+8), as the log is shown; times are stored in UTC, so a
+        // day runs from 16:00 UTC the day before to 16:00 UTC on the day.
+        let day = |d: &str| gongfu_core::village::parse_date("date", d).ok();
         let from = exact(&f.from)
-            .map(|d| format!("{d}T00:00:00"))
+            .map(|d| match day(&d).and_then(|d| d.previous_day()) {
+                Some(prev) => format!("{}T16:00:00", gongfu_core::village::date_string(prev)),
+                None => format!("{d}T00:00:00"),
+            })
             .unwrap_or_default();
         let to = exact(&f.to)
-            .map(|d| format!("{d}T23:59:59.999999999Z"))
+            .map(|d| match day(&d) {
+                Some(d) => format!(
+                    "{}T15:59:59.999999999Z",
+                    gongfu_core::village::date_string(d)
+                ),
+                None => format!("{d}T23:59:59.999999999Z"),
+            })
             .unwrap_or_else(|| "9999".into());
         let entity = exact(&f.entity);
         let entity_id = exact(&f.entity_id);

@@ -60,6 +60,19 @@ async fn the_log_filters_by_person_and_date_and_exports_to_excel() {
     assert!(by_demo["total"].as_i64().unwrap() >= 1);
     let (_, future) = app.get_json("/api/v1/audit?from=2999-01-01").await;
     assert_eq!(future["total"], 0);
+    // Days are Beijing days, as the log shows them: what was written just now is in today's
+    // Beijing day, and not in tomorrow's.
+    let today = gongfu_store::service::today();
+    let d = |x: time::Date| gongfu_core::village::date_string(x);
+    let (_, now) = app
+        .get_json(&format!("/api/v1/audit?from={}&to={}", d(today), d(today)))
+        .await;
+    assert!(now["total"].as_i64().unwrap() >= 1, "{now}");
+    let tomorrow = today.next_day().unwrap();
+    let (_, later) = app
+        .get_json(&format!("/api/v1/audit?from={}", d(tomorrow)))
+        .await;
+    assert_eq!(later["total"], 0);
     let (s, bytes) = app.get("/api/v1/export/audit.xlsx").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(&bytes[..2], b"PK");
