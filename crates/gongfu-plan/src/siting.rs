@@ -36,6 +36,10 @@ pub struct Problem {
     pub candidates: Vec<usize>,
     /// Sites open already (existing facilities): kept and counted.
     pub fixed: Vec<usize>,
+    /// Optional capacity per site, in demand weight (places, beds …): empty for none,
+    /// `f64::INFINITY` for a site without a limit. Each demand point is served whole by one
+    /// site (p-median and MCLP).
+    pub capacity: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +69,8 @@ pub struct Solution {
     /// Weight within reach (MCLP, LSCP) or total weight (the others), for reporting.
     pub covered_weight: f64,
     pub total_weight: f64,
+    /// With capacities: demand weight no open site had room for (p-median), else 0.
+    pub unserved: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -297,6 +303,15 @@ fn check(problem: &Problem) -> Result<(), SitingError> {
     {
         return Err(SitingError::BadInput("坐标中有无效数值".into()));
     }
+    let capacity = &problem.capacity;
+    if !capacity.is_empty() {
+        if capacity.len() != sites.len() {
+            return Err(SitingError::BadInput("容量个数应与站点个数一致".into()));
+        }
+        if let Some(c) = capacity.iter().find(|c| c.is_nan() || **c < 0.0) {
+            return Err(SitingError::BadInput(format!("容量 {c} 无效：应为非负数")));
+        }
+    }
     Ok(())
 }
 
@@ -316,12 +331,14 @@ pub fn solve(problem: &Problem, model: Model) -> Result<Solution, SitingError> {
     match model {
         Model::PMedian { p } => {
             need(p, candidates.len())?;
-            Ok(pmedian(problem, &candidates, p, total_weight))
+            let s = pmedian(problem, &candidates, p, total_weight);
+            Ok(with_capacities(problem, &candidates, model, s))
         }
         Model::Mclp { p, radius_km } => {
             need(p, candidates.len())?;
             radius_ok(radius_km)?;
-            Ok(mclp(problem, &candidates, p, radius_km, total_weight))
+            let s = mclp(problem, &candidates, p, radius_km, total_weight);
+            Ok(with_capacities(problem, &candidates, model, s))
         }
         Model::Lscp { radius_km } => {
             radius_ok(radius_km)?;
@@ -331,6 +348,99 @@ pub fn solve(problem: &Problem, model: Model) -> Result<Solution, SitingError> {
             need(p, candidates.len())?;
             Ok(pcenter(problem, &candidates, p, total_weight))
         }
+    }
+}
+
+/// Serves demand under capacities: pairs of (point, open site) nearest first, each point to the
+/// first site with room for all of it (within the radius for MCLP). Returns Σ w·d over
+/// served points, the weight served, and the weight no site had room for.
+fn serve(problem: &Problem, open: &[usize], radius_km: Option<f64>) -> (f64, f64, f64) {
+    let sites: Vec<usize> = open.iter().chain(problem.fixed.iter()).copied().collect();
+    let mut pairs: Vec<(f64, u32, u32)> = Vec::with_capacity(problem.demand.len() * sites.len());
+    for (i, &q) in problem.demand.iter().enumerate() {
+        for (k, &s) in sites.iter().enumerate() {
+            let d = distance_km(problem.metric, q, problem.sites[s]);
+            if radius_km.is_none_or(|r| d <= r) {
+                pairs.push((d, i as u32, k as u32));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut room: Vec<f64> = sites.iter().map(|&s| problem.capacity[s]).collect();
+    let mut done = vec![false; problem.demand.len()];
+    let (mut cost, mut served) = (0.0, 0.0);
+    for (d, i, k) in pairs {
+        let (i, k) = (i as usize, k as usize);
+        let w = problem.weights[i];
+        if !done[i] && room[k] >= w {
+            done[i] = true;
+            room[k] -= w;
+            cost += w * d;
+            served += w;
+        }
+    }
+    let total: f64 = problem.weights.iter().sum();
+    (cost, served, total - served)
+}
+
+/// With capacities, the uncapacitated answer is the start of a swap search judged by
+/// [`serve`]: p-median by (unserved weight, cost), MCLP by weight served within reach. The
+/// uncapacitated bound stays valid (capacities only take options away); the gap is stated
+/// against it, and is 100 % while demand goes unserved.
+fn with_capacities(problem: &Problem, cands: &[usize], model: Model, start: Solution) -> Solution {
+    if problem.capacity.is_empty() || problem.capacity.iter().all(|c| c.is_infinite()) {
+        return start;
+    }
+    let radius = match model {
+        Model::Mclp { radius_km, .. } => Some(radius_km),
+        _ => None,
+    };
+    let key = |open: &[usize]| {
+        let (cost, served, unserved) = serve(problem, open, radius);
+        match model {
+            Model::Mclp { .. } => (0.0, -served, served, unserved),
+            _ => (unserved, cost, cost, unserved),
+        }
+    };
+    let mut best = start.open.clone();
+    let mut best_key = key(&best);
+    let work = (problem.demand.len() * (best.len() + problem.fixed.len())).max(1);
+    let budget = (20_000_000 / work).clamp(50, 2000);
+    let mut rng = ChaCha8Rng::seed_from_u64(0xca9);
+    if !best.is_empty() {
+        for _ in 0..budget {
+            let pos = rng.random_range(0..best.len());
+            let c_in = cands[rng.random_range(0..cands.len())];
+            if best.contains(&c_in) {
+                continue;
+            }
+            let mut trial = best.clone();
+            trial[pos] = c_in;
+            let k = key(&trial);
+            if (k.0, k.1) < (best_key.0, best_key.1) {
+                best = trial;
+                best_key = k;
+            }
+        }
+    }
+    best.sort_unstable();
+    let (_, _, objective, unserved) = best_key;
+    Solution {
+        open: best,
+        objective,
+        bound: start.bound,
+        gap: if unserved > 0.0 {
+            1.0
+        } else {
+            gap(objective, start.bound)
+        },
+        covered_weight: if radius.is_some() {
+            objective
+        } else {
+            start.total_weight - unserved
+        },
+        total_weight: start.total_weight,
+        unserved,
     }
 }
 
@@ -561,6 +671,7 @@ fn pmedian(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> S
         gap: gap(value, bound),
         covered_weight: total_weight,
         total_weight,
+        unserved: 0.0,
     }
 }
 
@@ -888,6 +999,7 @@ fn mclp(problem: &Problem, cands: &[usize], p: usize, r: f64, total_weight: f64)
         gap: gap(best_value, bound),
         covered_weight: best_value,
         total_weight,
+        unserved: 0.0,
     }
 }
 
@@ -1158,6 +1270,7 @@ fn lscp(
         gap: gap(value, bound),
         covered_weight: total_weight,
         total_weight,
+        unserved: 0.0,
     })
 }
 
@@ -1393,6 +1506,7 @@ fn pcenter(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> S
         gap: gap(hi, bound),
         covered_weight: total_weight,
         total_weight,
+        unserved: 0.0,
     }
 }
 
@@ -1476,6 +1590,7 @@ mod tests {
             sites: pts.to_vec(),
             candidates: all.into_iter().filter(|i| !fixed.contains(i)).collect(),
             fixed,
+            capacity: Vec::new(),
         }
     }
 
@@ -1622,5 +1737,40 @@ mod tests {
         };
         let e = solve(&only_one, Model::Lscp { radius_km: 1.0 }).unwrap_err();
         assert!(e.to_string().contains("无法全部覆盖"), "{e}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        /// Capacities only take options away: with them p-median costs no less (when all is
+        /// served) and MCLP covers no more, and the uncapacitated bound still holds; with
+        /// unlimited capacities nothing changes.
+        #[test]
+        fn capacities_only_take_options_away(pts in pts(), cap in 1.0f64..200.0, r in 2.0f64..12.0) {
+            let n = pts.len();
+            let weights: Vec<f64> = (0..n).map(|i| 10.0 + (i * 13 % 40) as f64).collect();
+            let free = problem(&pts, &weights, vec![]);
+            let limited = Problem { capacity: vec![cap; n], ..free.clone() };
+            let unlimited = Problem { capacity: vec![f64::INFINITY; n], ..free.clone() };
+            for model in [Model::PMedian { p: 2 }, Model::Mclp { p: 2, radius_km: r }] {
+                let a = solve(&free, model).unwrap();
+                let b = solve(&limited, model).unwrap();
+                prop_assert_eq!(&solve(&unlimited, model).unwrap(), &a);
+                match model {
+                    Model::Mclp { .. } => {
+                        prop_assert!(b.objective <= a.bound + 1e-6);
+                        prop_assert!(b.objective <= brute(&free, model, 2) + 1e-6);
+                    }
+                    _ => {
+                        if b.unserved == 0.0 {
+                            prop_assert!(b.objective + 1e-6 >= a.bound);
+                            prop_assert!(b.objective + 1e-6 >= brute(&free, model, 2));
+                        } else {
+                            prop_assert!(b.gap == 1.0);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

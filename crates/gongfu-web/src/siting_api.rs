@@ -182,6 +182,9 @@ pub async fn plan_sites(
             .collect(),
         candidates: (existing.len()..existing.len() + candidates.len()).collect(),
         fixed: (0..existing.len()).collect(),
+        // Registry capacities are in places and beds, not in the population served; the
+        // page plans by reach alone.
+        capacity: Vec::new(),
     };
     let radius_km = reach.radius_m() / 1000.0;
     let model = match b.model.as_str() {

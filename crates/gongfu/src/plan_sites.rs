@@ -28,6 +28,10 @@ pub struct SitesArgs {
     /// Existing sites (feature ids), kept open and counted.
     #[arg(long, value_delimiter = ',')]
     fixed: Vec<usize>,
+    /// Capacity property per site, in the weight's units (p-median, MCLP); without it sites
+    /// are unlimited.
+    #[arg(long)]
+    capacity: Option<String>,
     /// Read each feature's geometry centre as WGS84 longitude / latitude and measure
     /// great-circle distances, instead of cx, cy in planar metres.
     #[arg(long)]
@@ -42,7 +46,6 @@ pub fn sites(a: SitesArgs) -> Result<()> {
         .with_context(|| format!("reading {}", a.input.display()))?;
     let (pts, weights) =
         gongfu_io::instance::read_points(&text, &a.weight, a.wgs84).map_err(anyhow::Error::msg)?;
-    drop(text);
     let n = pts.len();
     if let Some(bad) = a.fixed.iter().find(|&&f| f >= n) {
         bail!(
@@ -79,6 +82,14 @@ pub fn sites(a: SitesArgs) -> Result<()> {
         sites: pts,
         candidates: (0..n).filter(|i| !a.fixed.contains(i)).collect(),
         fixed: a.fixed.clone(),
+        capacity: match &a.capacity {
+            Some(prop) => {
+                gongfu_io::instance::read_points(&text, prop, a.wgs84)
+                    .map_err(anyhow::Error::msg)?
+                    .1
+            }
+            None => Vec::new(),
+        },
     };
     let started = std::time::Instant::now();
     let s = solve(&problem, model)?;
@@ -92,15 +103,16 @@ pub fn sites(a: SitesArgs) -> Result<()> {
     }
     out.flush()?;
     println!(
-        "objective {} bound {} gap {:.4}% sites {}",
+        "objective {} bound {} gap {:.4}% sites {} unserved {}",
         s.objective,
         s.bound,
         s.gap * 100.0,
-        s.open.len()
+        s.open.len(),
+        s.unserved
     );
     println!(
         "{}",
-        serde_json::json!({"solve_seconds": solve_seconds, "objective": s.objective, "bound": s.bound, "gap": s.gap, "sites": s.open.len()})
+        serde_json::json!({"solve_seconds": solve_seconds, "objective": s.objective, "bound": s.bound, "gap": s.gap, "sites": s.open.len(), "unserved": s.unserved})
     );
     Ok(())
 }
