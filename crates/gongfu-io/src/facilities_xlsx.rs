@@ -8,8 +8,8 @@
 
 use crate::xlsx_export::{Formats, Grid, demo_notice};
 use crate::xlsx_import::{
-    HEADER_SEARCH_ROWS, NOT_XLSX, cell_at, excel_precision, is_blank, normalise_header,
-    plain_number_text, read_code, read_count, shown,
+    NOT_XLSX, cell_at, excel_precision, find_header, is_blank, plain_number_text, read_code,
+    read_count, shown,
 };
 use crate::{IoError, RowError};
 use calamine::{Data, Range, Reader, Xlsx};
@@ -359,24 +359,7 @@ fn parse_range(
     };
     let rows: Vec<&[Data]> = range.rows().collect();
     let row_no = |i: usize| row0 as usize + i + 1;
-    let find_columns = |cells: &[Data]| -> [Vec<usize>; 15] {
-        let mut found: [Vec<usize>; 15] = Default::default();
-        for (c, cell) in cells.iter().enumerate() {
-            if let Data::String(s) = cell {
-                let h = normalise_header(s);
-                if let Some(k) = FACILITY_HEADERS.iter().position(|x| *x == h) {
-                    found[k].push(c);
-                }
-            }
-        }
-        found
-    };
-    let header_at = rows
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .position(|r| !find_columns(r)[TYPE].is_empty())
-        .unwrap_or(0);
-    let found = find_columns(rows[header_at]);
+    let (header_at, found) = find_header(&rows, &FACILITY_HEADERS, TYPE);
     let mut errors = Vec::new();
     for k in REQUIRED {
         if found[k].is_empty() {

@@ -237,6 +237,35 @@ pub fn parse_years_xlsx(
     parse_range(&range, &sheet, snap)
 }
 
+/// The columns of each expected header in one row (a header may appear more than once).
+fn header_columns<const N: usize>(cells: &[Data], headers: &[&str; N]) -> [Vec<usize>; N] {
+    let mut found: [Vec<usize>; N] = std::array::from_fn(|_| Vec::new());
+    for (c, cell) in cells.iter().enumerate() {
+        if let Data::String(s) = cell {
+            let h = normalise_header(s);
+            if let Some(k) = headers.iter().position(|x| *x == h) {
+                found[k].push(c);
+            }
+        }
+    }
+    found
+}
+
+/// The header row — the first of the top rows that names the `key` column (a title row above
+/// the table is common in hand-made sheets), else the first — and its columns.
+pub(crate) fn find_header<const N: usize>(
+    rows: &[&[Data]],
+    headers: &[&str; N],
+    key: usize,
+) -> (usize, [Vec<usize>; N]) {
+    let at = rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|r| !header_columns(r, headers)[key].is_empty())
+        .unwrap_or(0);
+    (at, header_columns(rows[at], headers))
+}
+
 fn parse_range(
     range: &Range<Data>,
     sheet: &str,
@@ -251,24 +280,7 @@ fn parse_range(
     // Spreadsheet row number (1-based) of rows[i].
     let row_no = |i: usize| row0 as usize + i + 1;
 
-    let find_columns = |cells: &[Data]| -> [Vec<usize>; 8] {
-        let mut found: [Vec<usize>; 8] = Default::default();
-        for (c, cell) in cells.iter().enumerate() {
-            if let Data::String(s) = cell {
-                let h = normalise_header(s);
-                if let Some(k) = YEARS_HEADERS.iter().position(|x| *x == h) {
-                    found[k].push(c);
-                }
-            }
-        }
-        found
-    };
-    let header_at = rows
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .position(|r| !find_columns(r)[0].is_empty())
-        .unwrap_or(0);
-    let found = find_columns(rows[header_at]);
+    let (header_at, found) = find_header(&rows, &YEARS_HEADERS, 0);
     let mut errors = Vec::new();
     for k in REQUIRED {
         if found[k].is_empty() {
