@@ -613,52 +613,49 @@ impl FacilityDraft {
     }
 }
 
-/// 设施名称: trimmed, not empty, at most [`NAME_MAX`] characters.
-pub fn parse_facility_name(s: &str) -> Result<String, DomainError> {
+/// Trimmed text of at most `max` characters; when `missing` is given, empty text is refused
+/// with that message.
+fn bounded_text(
+    s: &str,
+    field: &str,
+    what: &str,
+    max: usize,
+    missing: Option<&str>,
+) -> Result<String, DomainError> {
     let t = s.trim();
-    if t.is_empty() {
-        return Err(DomainError::new("required", "name", "请填写设施名称"));
+    if let Some(m) = missing
+        && t.is_empty()
+    {
+        return Err(DomainError::new("required", field, m));
     }
-    if t.chars().count() > NAME_MAX {
+    if t.chars().count() > max {
         return Err(DomainError::new(
             "too_long",
-            "name",
-            format!("设施名称不超过 {NAME_MAX} 个字"),
+            field,
+            format!("{what}不超过 {max} 个字"),
         ));
     }
     Ok(t.to_string())
+}
+
+/// 设施名称: trimmed, not empty, at most [`NAME_MAX`] characters.
+pub fn parse_facility_name(s: &str) -> Result<String, DomainError> {
+    bounded_text(s, "name", "设施名称", NAME_MAX, Some("请填写设施名称"))
 }
 
 /// 管护责任单位: required — every facility has someone who keeps it up.
 pub fn parse_upkeep_unit(s: &str) -> Result<String, DomainError> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(DomainError::new(
-            "required",
-            "upkeep_unit",
-            "请填写管护责任单位（如「XX镇人民政府」「XX村股份经济合作社」）",
-        ));
-    }
-    if t.chars().count() > UPKEEP_MAX {
-        return Err(DomainError::new(
-            "too_long",
-            "upkeep_unit",
-            format!("管护责任单位不超过 {UPKEEP_MAX} 个字"),
-        ));
-    }
-    Ok(t.to_string())
+    bounded_text(
+        s,
+        "upkeep_unit",
+        "管护责任单位",
+        UPKEEP_MAX,
+        Some("请填写管护责任单位（如「XX镇人民政府」「XX村股份经济合作社」）"),
+    )
 }
 
 pub fn parse_note(s: &str) -> Result<String, DomainError> {
-    let t = s.trim();
-    if t.chars().count() > NOTE_MAX {
-        return Err(DomainError::new(
-            "too_long",
-            "note",
-            format!("备注不超过 {NOTE_MAX} 个字"),
-        ));
-    }
-    Ok(t.to_string())
+    bounded_text(s, "note", "备注", NOTE_MAX, None)
 }
 
 /// 容量: a whole number from 0 to [`CAPACITY_MAX`].
