@@ -19,7 +19,7 @@
 use crate::contiguity::Graph;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
 
@@ -998,29 +998,7 @@ fn ward(
         }
         na * nb / (na + nb) * dist
     };
-    #[derive(PartialEq)]
-    struct Cand {
-        cost: f64,
-        a: u32,
-        b: u32,
-        va: u32,
-        vb: u32,
-    }
-    impl Eq for Cand {}
-    impl PartialOrd for Cand {
-        fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-            Some(self.cmp(o))
-        }
-    }
-    impl Ord for Cand {
-        fn cmp(&self, o: &Self) -> Ordering {
-            // Min-heap on cost, ties by unit numbers for determinism.
-            o.cost
-                .total_cmp(&self.cost)
-                .then_with(|| o.a.cmp(&self.a))
-                .then_with(|| o.b.cmp(&self.b))
-        }
-    }
+    // Min-heap on cost, ties by unit numbers for determinism.
     let allowed = |a: usize, b: usize, size: &[f64], locked: &[Option<u32>]| -> bool {
         (locked[a].is_none() || locked[b].is_none() || locked[a] == locked[b])
             && size[a] + size[b] <= data.hi
@@ -1032,30 +1010,30 @@ fn ward(
         for &j in data.graph.neighbors(i) {
             let rj = find(&mut parent, j);
             if ri < rj && allowed(ri as usize, rj as usize, &size, &locked) {
-                heap.push(Cand {
-                    cost: cost(ri as usize, rj as usize, &count, &sum),
-                    a: ri,
-                    b: rj,
-                    va: version[ri as usize],
-                    vb: version[rj as usize],
-                });
+                heap.push(Reverse((
+                    OrdF64(cost(ri as usize, rj as usize, &count, &sum)),
+                    ri,
+                    rj,
+                    version[ri as usize],
+                    version[rj as usize],
+                )));
             }
         }
     }
     while clusters > k {
-        let Some(c) = heap.pop() else {
+        let Some(Reverse((_, a, b, va, vb))) = heap.pop() else {
             break;
         };
-        if find(&mut parent, c.a) != c.a
-            || find(&mut parent, c.b) != c.b
-            || version[c.a as usize] != c.va
-            || version[c.b as usize] != c.vb
+        if find(&mut parent, a) != a
+            || find(&mut parent, b) != b
+            || version[a as usize] != va
+            || version[b as usize] != vb
         {
             continue;
         }
         let root = merge(
-            c.a,
-            c.b,
+            a,
+            b,
             &mut parent,
             &mut count,
             &mut size,
@@ -1076,13 +1054,13 @@ fn ward(
         for &j in &nbrs {
             if allowed(root as usize, j as usize, &size, &locked) {
                 let (a, b) = if root < j { (root, j) } else { (j, root) };
-                heap.push(Cand {
-                    cost: cost(a as usize, b as usize, &count, &sum),
+                heap.push(Reverse((
+                    OrdF64(cost(a as usize, b as usize, &count, &sum)),
                     a,
                     b,
-                    va: version[a as usize],
-                    vb: version[b as usize],
-                });
+                    version[a as usize],
+                    version[b as usize],
+                )));
             }
         }
         adj[root as usize] = nbrs;
@@ -1269,26 +1247,13 @@ fn merge_to_floor(
             }
         }
     }
-    #[derive(PartialEq)]
-    struct Small(f64, u32);
-    impl Eq for Small {}
-    impl PartialOrd for Small {
-        fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-            Some(self.cmp(o))
-        }
-    }
-    impl Ord for Small {
-        fn cmp(&self, o: &Self) -> Ordering {
-            o.0.total_cmp(&self.0).then_with(|| o.1.cmp(&self.1))
-        }
-    }
     let mut heap = BinaryHeap::new();
     for i in 0..n as u32 {
         if find(&mut parent, i) == i && size[i as usize] < floor {
-            heap.push(Small(size[i as usize] * noise[i as usize], i));
+            heap.push(Reverse((OrdF64(size[i as usize] * noise[i as usize]), i)));
         }
     }
-    while let Some(Small(key, r)) = heap.pop() {
+    while let Some(Reverse((OrdF64(key), r))) = heap.pop() {
         if find(&mut parent, r) != r || size[r as usize] >= floor {
             continue;
         }
@@ -1352,7 +1317,7 @@ fn merge_to_floor(
         let moved = std::mem::take(&mut adj[jb]);
         adj[ra].extend(moved);
         if size[ra] < floor {
-            heap.push(Small(size[ra] * noise[ra], r));
+            heap.push(Reverse((OrdF64(size[ra] * noise[ra]), r)));
         }
     }
     clusters_to_labels(&mut parent)
@@ -1828,21 +1793,6 @@ fn grow_all(
             }
         }
     }
-    #[derive(PartialEq)]
-    struct Cand(f64, u32, u32, u32);
-    impl Eq for Cand {}
-    impl PartialOrd for Cand {
-        fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-            Some(self.cmp(o))
-        }
-    }
-    impl Ord for Cand {
-        fn cmp(&self, o: &Self) -> Ordering {
-            o.0.total_cmp(&self.0)
-                .then_with(|| o.1.cmp(&self.1))
-                .then_with(|| o.2.cmp(&self.2))
-        }
-    }
     let mut version = vec![0u32; zones];
     let cost = |u: usize, r: usize, count: &[f64], sum: &[f64]| -> f64 {
         let c = count[r];
@@ -1868,22 +1818,27 @@ fn grow_all(
         for &j in data.graph.neighbors(i) {
             let j = j as usize;
             if labels[j] == u32::MAX && data.may_join(stay, i, j) {
-                heap.push(Cand(
-                    cost(j, r as usize, &count, &sum),
+                heap.push(Reverse((
+                    OrdF64(cost(j, r as usize, &count, &sum)),
                     j as u32,
                     r,
                     version[r as usize],
-                ));
+                )));
             }
         }
     }
-    while let Some(Cand(_, u, r, v)) = heap.pop() {
+    while let Some(Reverse((_, u, r, v))) = heap.pop() {
         let (u, ru) = (u as usize, r as usize);
         if labels[u] != u32::MAX {
             continue;
         }
         if v != version[ru] {
-            heap.push(Cand(cost(u, ru, &count, &sum), u as u32, r, version[ru]));
+            heap.push(Reverse((
+                OrdF64(cost(u, ru, &count, &sum)),
+                u as u32,
+                r,
+                version[ru],
+            )));
             continue;
         }
         if size[ru] + data.units[u].size > data.hi {
@@ -1900,7 +1855,12 @@ fn grow_all(
         for &j in data.graph.neighbors(u) {
             let j = j as usize;
             if labels[j] == u32::MAX && data.may_join(stay, u, j) {
-                heap.push(Cand(cost(j, ru, &count, &sum), j as u32, r, version[ru]));
+                heap.push(Reverse((
+                    OrdF64(cost(j, ru, &count, &sum)),
+                    j as u32,
+                    r,
+                    version[ru],
+                )));
             }
         }
     }
