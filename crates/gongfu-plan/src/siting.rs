@@ -675,6 +675,21 @@ fn pmedian(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> S
     }
 }
 
+/// In a swap, the open site whose removal costs least: its `loss` alone, less what the site
+/// coming in takes over from it (`credits`, summed per site). Ties go to the lower number.
+fn cheapest_drop(
+    open: impl Iterator<Item = usize>,
+    loss: &[f64],
+    credits: impl IntoIterator<Item = (usize, f64)>,
+) -> Option<(usize, f64)> {
+    let mut credit: std::collections::HashMap<usize, f64> = std::collections::HashMap::new();
+    for (o, v) in credits {
+        *credit.entry(o).or_insert(0.0) += v;
+    }
+    open.map(|o| (o, loss[o] - credit.get(&o).copied().unwrap_or(0.0)))
+        .min_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
+}
+
 /// Replaces `k` random open sites with random closed candidates.
 fn perturb(open: &mut [u32], m: usize, k: usize, rng: &mut ChaCha8Rng) {
     if open.len() >= m {
@@ -748,15 +763,12 @@ impl MedianSearch<'_> {
                 if gain <= 0.0 {
                     continue;
                 }
-                let mut credit: std::collections::HashMap<u32, f64> =
-                    std::collections::HashMap::new();
-                for (o, v) in extra {
-                    *credit.entry(o).or_insert(0.0) += v;
-                }
-                let best = open_list
-                    .iter()
-                    .map(|&o| (o, loss[o as usize] - credit.get(&o).copied().unwrap_or(0.0)))
-                    .min_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+                let best = cheapest_drop(
+                    open_list.iter().map(|&o| o as usize),
+                    &loss,
+                    extra.into_iter().map(|(o, v)| (o as usize, v)),
+                )
+                .map(|(o, l)| (o as u32, l));
                 if let Some((o, l)) = best
                     && gain - l > 1e-9 * value.max(1.0)
                 {
@@ -1066,15 +1078,7 @@ impl Cover<'_> {
                 if gain <= 0.0 {
                     continue;
                 }
-                let mut credit: std::collections::HashMap<usize, f64> =
-                    std::collections::HashMap::new();
-                for (o, v) in back {
-                    *credit.entry(o).or_insert(0.0) += v;
-                }
-                let best = open_list
-                    .iter()
-                    .map(|&o| (o, loss[o] - credit.get(&o).copied().unwrap_or(0.0)))
-                    .min_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+                let best = cheapest_drop(open_list.iter().copied(), &loss, back);
                 if let Some((o, l)) = best
                     && gain - l > 1e-9 * value.max(1.0)
                 {
