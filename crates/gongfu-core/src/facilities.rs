@@ -16,6 +16,7 @@
 //! - We do not store ages. Elderly demand is [`ELDERLY_SHARE_BP`] (22 %) of the registered
 //!   population, children's demand [`CHILDREN_SHARE_BP`] (12 %).
 
+use crate::text::bounded_text;
 use crate::{DataYear, DomainError, VillageCode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -611,31 +612,6 @@ impl FacilityDraft {
             _ => Err(errors),
         }
     }
-}
-
-/// Trimmed text of at most `max` characters; when `missing` is given, empty text is refused
-/// with that message.
-fn bounded_text(
-    s: &str,
-    field: &str,
-    what: &str,
-    max: usize,
-    missing: Option<&str>,
-) -> Result<String, DomainError> {
-    let t = s.trim();
-    if let Some(m) = missing
-        && t.is_empty()
-    {
-        return Err(DomainError::new("required", field, m));
-    }
-    if t.chars().count() > max {
-        return Err(DomainError::new(
-            "too_long",
-            field,
-            format!("{what}不超过 {max} 个字"),
-        ));
-    }
-    Ok(t.to_string())
 }
 
 /// 设施名称: trimmed, not empty, at most [`NAME_MAX`] characters.

@@ -12,7 +12,9 @@ pub mod facilities;
 pub mod ids;
 pub mod money;
 pub mod targets;
+pub mod text;
 pub mod village;
+pub mod work;
 pub mod zone;
 
 pub use error::DomainError;
