@@ -60,6 +60,11 @@ const MIGRATIONS: &[Migration] = &[
         "facilities",
         include_str!("../migrations/0006_facilities.sql"),
     ),
+    portable(
+        7,
+        "zone_work",
+        include_str!("../migrations/0007_zone_work.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

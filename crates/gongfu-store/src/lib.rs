@@ -17,6 +17,7 @@ pub mod service;
 pub mod snapshot;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod work;
 
 pub use db::Store;
 pub use error::StoreError;
