@@ -647,21 +647,34 @@ fn pmedian(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> S
         listed_by: &listed_by,
     };
     let (mut best_open, mut value) = search.swaps(open_list);
-    // Perturbation rounds: replace a few sites at random, search again, keep the better.
+    // Lagrangian lower bound: relax "each point assigned once" with multipliers λ, starting
+    // from the distances of the local optimum (complementary slackness suggests them).
+    let start = search.assigned_costs(&best_open);
+    let (mut bound, lambda) = pmedian_bound(problem, &lists, m, p, value, start);
+    // Perturbation rounds only while the bound leaves room: replace a few sites at random,
+    // search again, keep the better. An answer already proven optimal needs none.
     let kicks = if m <= 5000 { 30 } else { 0 };
     let mut rng = ChaCha8Rng::seed_from_u64(0x517e5);
+    let mut improved = false;
     for _ in 0..kicks {
+        if gap(value, bound) <= PROVEN {
+            break;
+        }
         let mut trial = best_open.clone();
         perturb(&mut trial, m, (p / 5).max(1), &mut rng);
         let (o, v) = search.swaps(trial);
         if v < value - 1e-9 * value.abs().max(1.0) {
             value = v;
             best_open = o;
+            improved = true;
         }
     }
+    if improved {
+        // A better answer gives the step rule a better target: continue the ascent.
+        bound = bound.max(pmedian_bound(problem, &lists, m, p, value, lambda).0);
+    }
+    let bound = bound.min(value);
     let open_list = best_open;
-    // Lagrangian lower bound: relax "each point assigned once" with multipliers λ.
-    let bound = pmedian_bound(problem, &lists, m, p, value);
     let mut chosen: Vec<usize> = open_list.iter().map(|&c| cands[c as usize]).collect();
     chosen.sort_unstable();
     Solution {
@@ -716,6 +729,26 @@ struct MedianSearch<'a> {
 }
 
 impl MedianSearch<'_> {
+    /// w_i × (distance to the nearest open site) per demand point: the multipliers the
+    /// Lagrangian ascent starts from.
+    fn assigned_costs(&self, open_list: &[u32]) -> Vec<f64> {
+        let mut open = vec![false; self.cands.len()];
+        for &c in open_list {
+            open[c as usize] = true;
+        }
+        let a = pmedian_assign(self.problem, self.cands, self.lists, &open, open_list);
+        let w = &self.problem.weights;
+        (0..w.len())
+            .map(|i| {
+                if a.d1[i].is_finite() {
+                    w[i] * a.d1[i]
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
     /// Fast interchange from `open_list`: for each closed candidate, the open site whose
     /// removal costs least once the candidate is in; swap while that saves.
     fn swaps(&self, mut open_list: Vec<u32>) -> (Vec<u32>, f64) {
@@ -799,11 +832,28 @@ impl MedianSearch<'_> {
     }
 }
 
-/// max over λ of L(λ) = Σ λ_i + Σ_{fixed} ρ + (p smallest ρ_j), ρ_j = Σ_i min(0, w_i d_ij − λ_i).
+/// A relative gap this small counts as proven optimal: searching on cannot gain more.
+const PROVEN: f64 = 1e-6;
+
+/// max over λ of L(λ) = Σ λ_i + Σ_{fixed} ρ + (p smallest ρ_j), ρ_j = Σ_i min(0, w_i d_ij − λ_i),
+/// by subgradient ascent from `start`. Returns the best L found and the multipliers there.
+///
+/// The step is taken in u_i = λ_i / w_i, a distance: λ_i moves by t·w_i·g_i with the Polyak
+/// length t = θ (upper − L) / Σ w_i g_i². A plain step in λ moves a village of 100 people as
+/// far as a town of 100,000, so the heavy points crawl and the light ones oscillate; scaled,
+/// south p = 10 closes from a 1.27 % gap after 3,000 steps to 0.00 % after about 200.
+///
 /// With truncated lists λ_i is capped at w_i × (distance to its last listed candidate, or to
 /// the nearest fixed site), so every term a candidate beyond the list would add is zero and
 /// the bound stays valid.
-fn pmedian_bound(problem: &Problem, lists: &Lists, m: usize, p: usize, upper: f64) -> f64 {
+fn pmedian_bound(
+    problem: &Problem,
+    lists: &Lists,
+    m: usize,
+    p: usize,
+    upper: f64,
+    start: Vec<f64>,
+) -> (f64, Vec<f64>) {
     let n = problem.demand.len();
     let w = &problem.weights;
     let cap: Vec<f64> = (0..n)
@@ -816,26 +866,21 @@ fn pmedian_bound(problem: &Problem, lists: &Lists, m: usize, p: usize, upper: f6
             w[i] * last.min(lists.fixed_d[i])
         })
         .collect();
-    // Start from the second-nearest listed distance.
-    let mut lambda: Vec<f64> = (0..n)
-        .map(|i| {
-            let d = lists.near[i]
-                .get(1)
-                .or(lists.near[i].first())
-                .map_or(0.0, |x| x.1);
-            (w[i] * d).min(cap[i])
-        })
-        .collect();
-    let mut best: Option<f64> = None;
+    let mut lambda: Vec<f64> = (0..n).map(|i| start[i].clamp(0.0, cap[i])).collect();
+    let mut best = (f64::NEG_INFINITY, lambda.clone());
     let mut theta = 2.0;
     let mut stall = 0;
     let mut rho = vec![0.0f64; m];
+    let mut order: Vec<usize> = Vec::with_capacity(m);
+    let mut is_chosen = vec![false; m];
+    let mut g = vec![0.0f64; n];
     // Small instances can afford a slow, careful ascent; large ones a quick one.
     let (iterations, patience) = if n * m <= 4_000_000 {
         (3000, 40)
     } else {
         (300, 20)
     };
+    let slack = |b: f64| upper - b <= PROVEN * 0.1 * upper.abs().max(1.0);
     for _ in 0..iterations {
         rho.iter_mut().for_each(|r| *r = 0.0);
         let mut fixed_part = 0.0;
@@ -847,67 +892,61 @@ fn pmedian_bound(problem: &Problem, lists: &Lists, m: usize, p: usize, upper: f6
                 }
                 rho[c as usize] += v;
             }
-            let vf = w[i] * lists.fixed_d[i] - lambda[i];
-            if vf < 0.0 {
-                fixed_part += vf;
-            }
+            fixed_part += (w[i] * lists.fixed_d[i] - lambda[i]).min(0.0);
         }
-        let mut order: Vec<usize> = (0..m).collect();
+        order.clear();
+        order.extend(0..m);
         if p < m {
-            order.select_nth_unstable_by(p, |&a, &b| rho[a].total_cmp(&rho[b]));
+            order.select_nth_unstable_by(p, |&a, &b| rho[a].total_cmp(&rho[b]).then(a.cmp(&b)));
         }
         let chosen = &order[..p];
         let l: f64 =
             lambda.iter().sum::<f64>() + fixed_part + chosen.iter().map(|&c| rho[c]).sum::<f64>();
-        match best {
-            Some(b) if l <= b + 1e-9 * b.abs().max(1.0) => {
-                stall += 1;
-                if stall >= patience {
-                    theta /= 2.0;
-                    stall = 0;
-                }
-            }
-            _ => {
-                best = Some(l);
+        if l > best.0 + 1e-9 * best.0.abs().max(1.0) || !best.0.is_finite() {
+            best = (l, lambda.clone());
+            stall = 0;
+        } else {
+            stall += 1;
+            if stall >= patience {
+                theta /= 2.0;
                 stall = 0;
             }
         }
-        let b = best.unwrap_or(l);
-        if theta < 1e-6 || (upper - b) <= 1e-7 * upper.abs().max(1.0) {
+        if theta < 1e-6 || slack(best.0) {
             break;
         }
         // Subgradient: 1 − (number of open sites point i would be assigned to).
-        let mut is_chosen = vec![false; m];
+        is_chosen.iter_mut().for_each(|x| *x = false);
         for &c in chosen {
             is_chosen[c] = true;
         }
-        let g: Vec<f64> = (0..n)
-            .map(|i| {
-                let mut count = 0.0;
-                for &(c, d) in &lists.near[i] {
-                    if w[i] * d - lambda[i] >= 0.0 {
-                        break;
-                    }
-                    if is_chosen[c as usize] {
-                        count += 1.0;
-                    }
+        let mut norm = 0.0;
+        for i in 0..n {
+            let mut count = 0.0;
+            for &(c, d) in &lists.near[i] {
+                if w[i] * d - lambda[i] >= 0.0 {
+                    break;
                 }
-                if w[i] * lists.fixed_d[i] - lambda[i] < 0.0 {
+                if is_chosen[c as usize] {
                     count += 1.0;
                 }
-                1.0 - count
-            })
-            .collect();
-        let norm: f64 = g.iter().map(|x| x * x).sum();
-        if norm < 1e-12 {
+            }
+            if w[i] * lists.fixed_d[i] - lambda[i] < 0.0 {
+                count += 1.0;
+            }
+            g[i] = 1.0 - count;
+            norm += w[i] * g[i] * g[i];
+        }
+        if norm < 1e-300 {
             break;
         }
-        let step = theta * (upper - l).max(1e-9 * upper.abs().max(1.0)) / norm;
+        let t = theta * (upper - l).max(1e-9 * upper.abs().max(1.0)) / norm;
         for i in 0..n {
-            lambda[i] = (lambda[i] + step * g[i]).clamp(0.0, cap[i]);
+            lambda[i] = (lambda[i] + t * w[i] * g[i]).clamp(0.0, cap[i]);
         }
     }
-    best.unwrap_or(0.0).min(upper)
+    let (l, lambda) = best;
+    (if l.is_finite() { l } else { 0.0 }, lambda)
 }
 
 /// Coverage sets: for each candidate, the demand points within the radius; for each demand
