@@ -810,8 +810,9 @@ async fn import_boundaries(
     ))
 }
 
-pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
-    // RFC 5987 so Chinese file names survive every browser.
+/// A file answer: its type, and its name encoded per RFC 5987 so Chinese file names survive
+/// every browser; `inline` files (photos) show in the browser, the others download.
+pub fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str, inline: bool) -> Response {
     let encoded: String = filename
         .bytes()
         .map(|b| {
@@ -822,20 +823,31 @@ pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
             }
         })
         .collect();
+    let fallback = match filename.rsplit_once('.') {
+        Some((_, ext)) if ext.bytes().all(|b| b.is_ascii_alphanumeric()) => format!("file.{ext}"),
+        _ => "file".to_string(),
+    };
+    let disposition = if inline { "inline" } else { "attachment" };
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"),
+                format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"),
             ),
         ],
         bytes,
     )
         .into_response()
+}
+
+pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    file_response(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename,
+        false,
+    )
 }
 
 fn io_err(e: impl std::fmt::Display) -> ApiError {

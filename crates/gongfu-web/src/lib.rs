@@ -12,6 +12,7 @@ pub mod planning;
 pub mod siting_api;
 pub mod statics;
 pub mod views;
+pub mod work_api;
 
 use axum::Router;
 use axum::routing::get;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(api::healthz))
         .merge(api::routes())
+        .merge(work_api::routes())
         .merge(pages::routes())
         .route("/static/{*path}", get(statics::serve))
         .route("/favicon.ico", get(statics::favicon))

@@ -238,12 +238,215 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "/api/v1/import/facilities/template.xlsx",
         "下载设施导入模板",
         "",
+    ),    (
+        "get",
+        "/api/v1/zones/{id}/plan",
+        "片区规划（一片一规划）：现行（已批复）版本与全部版本",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/zones/{id}/plan/versions",
+        "起草新版本规划（复制最新版本；已有草案或审议中版本时拒绝）",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/plans/{id}",
+        "保存规划草案（需提供 version；只有草案可改）",
+        "PlanDraft",
+    ),
+    (
+        "post",
+        "/api/v1/plans/{id}/step",
+        "规划流转：submit 提交审议（各部分须填写完整）、return 退回修改、approve 批复（区管理员；替代原现行版本）",
+        "PlanStep",
+    ),
+    (
+        "get",
+        "/api/v1/projects",
+        "项目清单：zone、status、mechanism、village、lead_unit、overdue=true 逾期筛选",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/projects",
+        "新建项目（片区管理者或牵头部门）；可带 status 初始状态与 origin 来源（plan_task / decision）",
+        "NewProject",
+    ),
+    (
+        "get",
+        "/api/v1/projects/{id}",
+        "单个项目：投资、子项、进度、里程碑及佐证材料",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/projects/{id}",
+        "编辑项目（需提供 version；状态通过 /status 变更）",
+        "ProjectUpdate",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{id}/status",
+        "项目状态流转：谋划→立项→在建→完工→运营→验收（完工可直接验收）；开工需开工日期，完工需子项全部 100% 且里程碑全部完成",
+        "Status",
+    ),
+    (
+        "put",
+        "/api/v1/projects/{id}/items",
+        "设置项目子项（名称、权重、进度）；项目进度按权重汇总",
+        "Items",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{id}/milestones",
+        "新增里程碑",
+        "Milestone",
+    ),
+    (
+        "put",
+        "/api/v1/milestones/{id}",
+        "编辑里程碑（填写实际完成日期即完成；需提供 version）",
+        "MilestoneUpdate",
+    ),
+    (
+        "get",
+        "/api/v1/zones/{id}/committee",
+        "片区联席会议成员",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/zones/{id}/committee",
+        "增加联席会议成员",
+        "Member",
+    ),
+    (
+        "post",
+        "/api/v1/committee/{id}/retire",
+        "成员退出联席会议（保留记录）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/meetings",
+        "会议列表：zone、year",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/meetings",
+        "登记已召开的会议及其决定事项（每行一条）",
+        "NewMeeting",
+    ),
+    (
+        "get",
+        "/api/v1/meetings/{id}",
+        "单个会议：决定事项、由其形成的待办及附件",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/meetings/{id}",
+        "更正会议记录（已转为待办或项目的决定事项不可修改；需提供 version）",
+        "MeetingUpdate",
+    ),
+    (
+        "get",
+        "/api/v1/actions",
+        "待办事项：zone、status、overdue=true、owner=me（本人的待办）、owner_unit、open=true",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/actions",
+        "新建待办事项（可来自会议决定事项 decision，可指派账号 owner_user）",
+        "NewAction",
+    ),
+    (
+        "get",
+        "/api/v1/actions/{id}",
+        "单个待办事项",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/actions/{id}",
+        "编辑待办事项（需提供 version；已办结的不可改）",
+        "ActionUpdate",
+    ),
+    (
+        "post",
+        "/api/v1/actions/{id}/status",
+        "待办状态：in_progress 推进中、done 已完成（须填办理结果）、cancelled 已取消（须说明原因）",
+        "Status",
+    ),
+    (
+        "get",
+        "/api/v1/actors",
+        "参与主体名录：kind、zone、q",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/actors",
+        "登记参与主体（统一社会信用代码校验位必须正确且不重复）",
+        "Actor",
+    ),
+    (
+        "get",
+        "/api/v1/actors/{id}",
+        "单个主体及其在各片区的角色",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/actors/{id}",
+        "编辑主体（需提供 version）",
+        "ActorUpdate",
+    ),
+    (
+        "put",
+        "/api/v1/zones/{zone}/actors/{actor}",
+        "设置主体在片区中的角色",
+        "ZoneRole",
+    ),
+    (
+        "delete",
+        "/api/v1/zones/{zone}/actors/{actor}",
+        "主体退出片区",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/zones/{id}/timeline",
+        "片区工作链条：规划任务→项目→里程碑，会议→决定事项→待办 / 项目→里程碑→结果",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/work/summary",
+        "片区工作汇总：项目完成率、分来源计划与实际投资、逾期项目与待办、本年会议次数",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/attachments",
+        "上传佐证材料（multipart，字段 file；查询参数 owner=plan|milestone|meeting|project 与 id；JPG/PNG/PDF/DOCX/XLSX，10 MB 以内）",
+        "multipart",
+    ),
+    (
+        "get",
+        "/api/v1/attachments/{id}",
+        "下载附件（照片直接显示，文档下载）",
+        "",
     ),
 ];
 
 fn schemas() -> Value {
     let s = |t: &str| json!({"type": t});
-    json!({
+    let mut v = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": s("string"), "message": {"type": "string", "description": "中文说明"},
             "details": {"type": "array", "items": {"type": "object", "properties": {"field": s("string"), "code": s("string"), "message": s("string")}}}}}}},
@@ -301,6 +504,55 @@ fn schemas() -> Value {
             "gap": {"type": "string", "description": "差距说明；未达标时必填"}, "version": s("integer")}},
         "ImportReport": {"type": "object", "properties": {"ok": s("boolean"), "applied": s("boolean"), "rows": s("integer"),
             "errors": {"type": "array", "items": {"type": "object", "properties": {"row": s("integer"), "column": s("string"), "value": s("string"), "reason": s("string")}}}}},
+    });
+    if let (Some(all), Some(work)) = (v.as_object_mut(), work_schemas().as_object()) {
+        all.extend(work.clone());
+    }
+    v
+}
+
+/// The bodies of the zone-work API (issue 6).
+fn work_schemas() -> Value {
+    let s = |t: &str| json!({"type": t});
+    json!({
+        "PlanDraft": {"type": "object", "required": ["version"], "properties": {
+            "positioning": {"type": "string", "description": "功能定位"}, "spatial_structure": {"type": "string", "description": "空间结构"},
+            "industry_layout": {"type": "string", "description": "产业布局"}, "land_use": {"type": "string", "description": "用地规模（亩，最多两位小数）"},
+            "reserved_quota": {"type": "string", "description": "预留指标（亩），不超过用地规模"}, "reserve_note": {"type": "string", "description": "留白说明"},
+            "tasks": {"type": "string", "description": "建设任务，每行一项"}, "operation_model": {"type": "string", "description": "联动发展模式"},
+            "version": s("integer")}},
+        "PlanStep": {"type": "object", "required": ["step", "version"], "properties": {"step": {"type": "string", "enum": ["submit", "return", "approve"]}, "version": s("integer")}},
+        "Project": {"type": "object", "required": ["name", "mechanism", "kind", "lead_unit"], "properties": {
+            "name": s("string"), "mechanism": {"type": "string", "enum": ["planning", "party_building", "alliance", "joint_operation", "industry_chain", "facilities", "talent", "benefit_sharing"], "description": "也可用中文，如 产业共链"},
+            "kind": {"type": "string", "enum": ["infrastructure", "industry", "public_service", "ecology", "culture_tourism", "digital", "other"]},
+            "lead_unit": s("string"), "villages": {"type": "string", "description": "涉及村代码，顿号或逗号分隔"},
+            "planned_fiscal": {"type": "string", "description": "计划投资-财政资金（元，最多两位小数）"}, "planned_collective": s("string"), "planned_social": s("string"),
+            "actual_fiscal": s("string"), "actual_collective": s("string"), "actual_social": s("string"),
+            "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
+            "progress": {"type": "string", "description": "无子项时填报的进度 0–100"}, "note": s("string")}},
+        "NewProject": {"allOf": [{"$ref": "#/components/schemas/Project"}, {"type": "object", "required": ["zone"], "properties": {
+            "zone": s("integer"), "status": {"type": "string", "enum": ["conceived", "approved", "building", "completed", "operating", "accepted"]},
+            "origin": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["plan_task", "decision"]}, "id": s("integer")}}}}]},
+        "ProjectUpdate": {"allOf": [{"$ref": "#/components/schemas/Project"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "Status": {"type": "object", "required": ["status", "version"], "properties": {"status": s("string"), "result": {"type": "string", "description": "待办办结 / 取消时必填"}, "version": s("integer")}},
+        "Items": {"type": "object", "required": ["items", "version"], "properties": {"items": {"type": "array", "items": {"type": "object", "required": ["name", "weight", "progress"], "properties": {
+            "name": s("string"), "weight": {"type": "integer", "minimum": 1, "maximum": 1000}, "progress": {"type": "integer", "minimum": 0, "maximum": 100}}}}, "version": s("integer")}},
+        "Milestone": {"type": "object", "required": ["name", "due"], "properties": {"name": s("string"), "due": {"type": "string", "format": "date"}, "done_on": {"type": "string", "format": "date"}, "note": s("string")}},
+        "MilestoneUpdate": {"allOf": [{"$ref": "#/components/schemas/Milestone"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "Member": {"type": "object", "required": ["unit", "role"], "properties": {"person": s("string"), "unit": s("string"),
+            "role": {"type": "string", "enum": ["lead", "department", "village", "association", "enterprise", "other"]}, "title": s("string")}},
+        "Meeting": {"type": "object", "required": ["held_on", "title", "attendees"], "properties": {"held_on": {"type": "string", "format": "date"}, "title": s("string"), "location": s("string"),
+            "attendees": {"type": "string", "description": "参会人员，每行一人"}, "agenda": s("string"), "minutes": s("string"), "decisions": {"type": "string", "description": "决定事项，每行一条"}}},
+        "NewMeeting": {"allOf": [{"$ref": "#/components/schemas/Meeting"}, {"type": "object", "required": ["zone"], "properties": {"zone": s("integer")}}]},
+        "MeetingUpdate": {"allOf": [{"$ref": "#/components/schemas/Meeting"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "Action": {"type": "object", "required": ["title", "owner_unit", "due"], "properties": {"title": s("string"), "owner_unit": s("string"), "due": {"type": "string", "format": "date"}, "owner_user": {"type": ["integer", "null"]}}},
+        "NewAction": {"allOf": [{"$ref": "#/components/schemas/Action"}, {"type": "object", "required": ["zone"], "properties": {"zone": s("integer"), "decision": {"type": ["integer", "null"]}}}]},
+        "ActionUpdate": {"allOf": [{"$ref": "#/components/schemas/Action"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "Actor": {"type": "object", "required": ["name", "kind", "credit_code"], "properties": {"name": s("string"),
+            "kind": {"type": "string", "enum": ["enterprise", "cooperative", "association", "social_org", "financial", "state_company", "collective"]},
+            "credit_code": {"type": "string", "description": "18 位统一社会信用代码，校验位须正确"}, "contact_person": s("string"), "phone": s("string"), "address": s("string"), "note": s("string")}},
+        "ActorUpdate": {"allOf": [{"$ref": "#/components/schemas/Actor"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "ZoneRole": {"type": "object", "required": ["role"], "properties": {"role": {"type": "string", "description": "如 运营主体、产业龙头、金融支持"}}},
     })
 }
 
@@ -327,6 +579,9 @@ pub fn build() -> Value {
             "xlsx" => {
                 op["requestBody"] = json!({"required": true, "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}});
                 op["responses"]["200"] = json!({"description": "检查 / 导入结果", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}});
+            }
+            "multipart" => {
+                op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}});
             }
             "geojson" => {
                 op["requestBody"] = json!({"required": true, "content": {"application/geo+json": {"schema": {"type": "object"}}}});

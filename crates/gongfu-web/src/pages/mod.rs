@@ -2,6 +2,7 @@
 //! list pages answer with only their table fragment when htmx asks (`HX-Request`).
 
 mod account;
+mod actors;
 mod audit;
 mod dashboard;
 mod facilities;
@@ -10,6 +11,7 @@ mod map;
 mod planning;
 mod services;
 mod villages;
+mod work;
 mod zones;
 
 use crate::AppState;
@@ -84,6 +86,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/planning/compare", get(planning::compare))
         .route("/services", get(services::page))
+        .merge(work::routes())
+        .merge(actors::routes())
 }
 
 /// What every page's frame needs.
