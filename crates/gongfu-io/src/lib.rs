@@ -8,6 +8,9 @@
 //! - [`facilities_xlsx`]: the 设施名录 workbook — export, import template, and the importer
 //!   that checks every row against the registry (new rows, and changes to existing
 //!   facilities at the version they were exported at).
+//! - [`work_xlsx`]: the zone work workbooks (项目清单, 里程碑, 待办事项) — export, import
+//!   templates, and importers that read every row into the core drafts and report every
+//!   bad cell at once, for a dry run before an all-or-nothing apply.
 //! - [`geojson`]: checks uploaded village boundaries (FeatureCollection of Polygon /
 //!   MultiPolygon in WGS84) and writes the map's FeatureCollection from a [`Snapshot`].
 //!
@@ -21,12 +24,18 @@
 pub mod facilities_xlsx;
 pub mod geojson;
 pub mod instance;
+pub mod work_xlsx;
 pub mod xlsx_export;
 pub mod xlsx_import;
 
 pub use facilities_xlsx::{export_facilities, facilities_template, parse_facilities_xlsx};
 pub use geojson::{
     Boundary, map_feature_collection, map_feature_collection_where, parse_boundaries_geojson,
+};
+pub use work_xlsx::{
+    ActionRow, MilestoneRow, ProjectRow, WorkExport, actions_template, export_actions,
+    export_milestones, export_projects, milestones_template, parse_actions_xlsx,
+    parse_milestones_xlsx, parse_projects_xlsx, projects_template,
 };
 pub use xlsx_export::{
     export_audit, export_village_rows, export_villages, export_years, export_zones, years_template,
