@@ -238,7 +238,8 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "/api/v1/import/facilities/template.xlsx",
         "下载设施导入模板",
         "",
-    ),    (
+    ),
+    (
         "get",
         "/api/v1/zones/{id}/plan",
         "片区规划（一片一规划）：现行（已批复）版本与全部版本",
@@ -328,12 +329,7 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "成员退出联席会议（保留记录）",
         "",
     ),
-    (
-        "get",
-        "/api/v1/meetings",
-        "会议列表：zone、year",
-        "",
-    ),
+    ("get", "/api/v1/meetings", "会议列表：zone、year", ""),
     (
         "post",
         "/api/v1/meetings",
@@ -364,12 +360,7 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "新建待办事项（可来自会议决定事项 decision，可指派账号 owner_user）",
         "NewAction",
     ),
-    (
-        "get",
-        "/api/v1/actions/{id}",
-        "单个待办事项",
-        "",
-    ),
+    ("get", "/api/v1/actions/{id}", "单个待办事项", ""),
     (
         "put",
         "/api/v1/actions/{id}",
@@ -382,12 +373,7 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "待办状态：in_progress 推进中、done 已完成（须填办理结果）、cancelled 已取消（须说明原因）",
         "Status",
     ),
-    (
-        "get",
-        "/api/v1/actors",
-        "参与主体名录：kind、zone、q",
-        "",
-    ),
+    ("get", "/api/v1/actors", "参与主体名录：kind、zone、q", ""),
     (
         "post",
         "/api/v1/actors",

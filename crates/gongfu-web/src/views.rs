@@ -665,6 +665,14 @@ pub fn action_label(action: &str) -> &str {
         "save" => "保存方案",
         "delete" => "删除方案",
         "adopt" => "采纳方案",
+        "status" => "变更状态",
+        "items" => "修改子项",
+        "submit" => "提交审议",
+        "return" => "退回修改",
+        "approve" => "批复",
+        "retire" => "退出",
+        "zone_role" => "设置片区角色",
+        "attach" => "上传附件",
         other => other,
     }
 }

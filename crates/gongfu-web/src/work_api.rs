@@ -40,7 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/plans/{id}", put(save_plan))
         .route("/api/v1/plans/{id}/step", post(plan_step))
         .route("/api/v1/projects", get(list_projects).post(create_project))
-        .route("/api/v1/projects/{id}", get(get_project).put(update_project))
+        .route(
+            "/api/v1/projects/{id}",
+            get(get_project).put(update_project),
+        )
         .route("/api/v1/projects/{id}/status", post(move_project))
         .route("/api/v1/projects/{id}/items", put(set_items))
         .route("/api/v1/projects/{id}/milestones", post(add_milestone))
@@ -51,7 +54,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/committee/{id}/retire", post(retire_member))
         .route("/api/v1/meetings", get(list_meetings).post(record_meeting))
-        .route("/api/v1/meetings/{id}", get(get_meeting).put(update_meeting))
+        .route(
+            "/api/v1/meetings/{id}",
+            get(get_meeting).put(update_meeting),
+        )
         .route("/api/v1/actions", get(list_actions).post(create_action))
         .route("/api/v1/actions/{id}", get(get_action).put(update_action))
         .route("/api/v1/actions/{id}/status", post(action_status))
@@ -232,7 +238,11 @@ async fn new_plan_version(
     PathParam(zone): PathParam<i64>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let id = st.store.new_plan_version(&actor, zone).await?;
-    let p = st.store.zone_plan(id).await?.ok_or_else(|| ApiError::not_found("规划不存在"))?;
+    let p = st
+        .store
+        .zone_plan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("规划不存在"))?;
     Ok((StatusCode::CREATED, Json(plan_json(&p))))
 }
 
@@ -251,7 +261,11 @@ async fn save_plan(
 ) -> Result<Json<Value>, ApiError> {
     let content = b.draft.parse().map_err(ApiError::invalid)?;
     st.store.save_plan(&actor, id, b.version, &content).await?;
-    let p = st.store.zone_plan(id).await?.ok_or_else(|| ApiError::not_found("规划不存在"))?;
+    let p = st
+        .store
+        .zone_plan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("规划不存在"))?;
     Ok(Json(plan_json(&p)))
 }
 
@@ -269,7 +283,11 @@ async fn plan_step(
 ) -> Result<Json<Value>, ApiError> {
     let step = PlanStep::parse(&b.step)?;
     st.store.plan_step(&actor, id, b.version, step).await?;
-    let p = st.store.zone_plan(id).await?.ok_or_else(|| ApiError::not_found("规划不存在"))?;
+    let p = st
+        .store
+        .zone_plan(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("规划不存在"))?;
     Ok(Json(plan_json(&p)))
 }
 
@@ -413,7 +431,10 @@ async fn create_project(
         .store
         .create_project(&actor, b.zone, &spec, status, origin)
         .await?;
-    Ok((StatusCode::CREATED, Json(project_detail_json(&st, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(project_detail_json(&st, id).await?),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -430,7 +451,9 @@ async fn update_project(
     JsonBody(b): JsonBody<ProjectBody>,
 ) -> Result<Json<Value>, ApiError> {
     let spec = b.draft.parse().map_err(ApiError::invalid)?;
-    st.store.update_project(&actor, id, b.version, &spec).await?;
+    st.store
+        .update_project(&actor, id, b.version, &spec)
+        .await?;
     Ok(Json(project_detail_json(&st, id).await?))
 }
 
@@ -475,7 +498,9 @@ pub fn parse_items(items: &[(String, String, String)]) -> Result<Vec<SubItem>, V
             e.field = format!("items[{i}].{f}");
             e
         };
-        let name = parse_item_name(name).map_err(|e| errors.push(at(e, "name"))).ok();
+        let name = parse_item_name(name)
+            .map_err(|e| errors.push(at(e, "name")))
+            .ok();
         let weight = parse_weight(weight, "weight")
             .map_err(|e| errors.push(at(e, "weight")))
             .ok();
@@ -490,7 +515,11 @@ pub fn parse_items(items: &[(String, String, String)]) -> Result<Vec<SubItem>, V
             });
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 async fn set_items(
@@ -505,7 +534,9 @@ async fn set_items(
         .map(|i| (i.name.clone(), i.weight.to_string(), i.progress.to_string()))
         .collect();
     let items = parse_items(&raw).map_err(ApiError::invalid)?;
-    st.store.set_project_items(&actor, id, b.version, &items).await?;
+    st.store
+        .set_project_items(&actor, id, b.version, &items)
+        .await?;
     Ok(Json(project_detail_json(&st, id).await?))
 }
 
@@ -517,7 +548,10 @@ async fn add_milestone(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let spec = d.parse().map_err(ApiError::invalid)?;
     st.store.add_milestone(&actor, id, &spec).await?;
-    Ok((StatusCode::CREATED, Json(project_detail_json(&st, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(project_detail_json(&st, id).await?),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -534,7 +568,9 @@ async fn update_milestone(
     JsonBody(b): JsonBody<MilestoneBody>,
 ) -> Result<Json<Value>, ApiError> {
     let spec = b.draft.parse().map_err(ApiError::invalid)?;
-    st.store.update_milestone(&actor, id, b.version, &spec).await?;
+    st.store
+        .update_milestone(&actor, id, b.version, &spec)
+        .await?;
     let project = st
         .store
         .milestones()
@@ -554,8 +590,16 @@ async fn committee(
 ) -> Result<Json<Value>, ApiError> {
     let snap = st.store.snapshot().await?;
     known_zone(&snap, zone)?;
-    let members: Vec<Value> = st.store.committee(zone).await?.iter().map(member_json).collect();
-    Ok(Json(json!({"zone": zone_ref(&snap, zone), "members": members})))
+    let members: Vec<Value> = st
+        .store
+        .committee(zone)
+        .await?
+        .iter()
+        .map(member_json)
+        .collect();
+    Ok(Json(
+        json!({"zone": zone_ref(&snap, zone), "members": members}),
+    ))
 }
 
 async fn add_member(
@@ -566,8 +610,16 @@ async fn add_member(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let spec = d.parse().map_err(ApiError::invalid)?;
     let id = st.store.add_committee_member(&actor, zone, &spec).await?;
-    let m = st.store.committee(zone).await?.into_iter().find(|m| m.id == id);
-    Ok((StatusCode::CREATED, Json(m.as_ref().map(member_json).unwrap_or(Value::Null))))
+    let m = st
+        .store
+        .committee(zone)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id);
+    Ok((
+        StatusCode::CREATED,
+        Json(m.as_ref().map(member_json).unwrap_or(Value::Null)),
+    ))
 }
 
 async fn retire_member(
@@ -589,7 +641,9 @@ async fn list_meetings(
     State(st): State<AppState>,
     Query(q): Query<MeetingQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let zone = present(&q.zone).map(|z| parse_id("zone", z, "片区编号")).transpose()?;
+    let zone = present(&q.zone)
+        .map(|z| parse_id("zone", z, "片区编号"))
+        .transpose()?;
     let year = present(&q.year)
         .map(|y| gongfu_core::DataYear::parse(y).map(|y| y.get()))
         .transpose()?;
@@ -657,7 +711,11 @@ async fn record_meeting(
     let spec = b.draft.parse(st.today()).map_err(ApiError::invalid)?;
     let id = st.store.record_meeting(&actor, b.zone, &spec).await?;
     let snap = st.store.snapshot().await?;
-    let m = st.store.meeting(id).await?.ok_or_else(|| ApiError::not_found("会议不存在"))?;
+    let m = st
+        .store
+        .meeting(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("会议不存在"))?;
     Ok((StatusCode::CREATED, Json(meeting_json(&snap, &m))))
 }
 
@@ -675,9 +733,15 @@ async fn update_meeting(
     JsonBody(b): JsonBody<MeetingBody>,
 ) -> Result<Json<Value>, ApiError> {
     let spec = b.draft.parse(st.today()).map_err(ApiError::invalid)?;
-    st.store.update_meeting(&actor, id, b.version, &spec).await?;
+    st.store
+        .update_meeting(&actor, id, b.version, &spec)
+        .await?;
     let snap = st.store.snapshot().await?;
-    let m = st.store.meeting(id).await?.ok_or_else(|| ApiError::not_found("会议不存在"))?;
+    let m = st
+        .store
+        .meeting(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("会议不存在"))?;
     Ok(Json(meeting_json(&snap, &m)))
 }
 
@@ -771,8 +835,15 @@ async fn create_action(
         .create_action(&actor, b.zone, b.decision, &spec, b.owner_user)
         .await?;
     let snap = st.store.snapshot().await?;
-    let a = st.store.action(id).await?.ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
-    Ok((StatusCode::CREATED, Json(action_json(&snap, &a, st.today()))))
+    let a = st
+        .store
+        .action(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(action_json(&snap, &a, st.today())),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -795,7 +866,11 @@ async fn update_action(
         .update_action(&actor, id, b.version, &spec, b.owner_user)
         .await?;
     let snap = st.store.snapshot().await?;
-    let a = st.store.action(id).await?.ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
+    let a = st
+        .store
+        .action(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
     Ok(Json(action_json(&snap, &a, st.today())))
 }
 
@@ -810,7 +885,11 @@ async fn action_status(
         .set_action_status(&actor, id, b.version, to, &b.result)
         .await?;
     let snap = st.store.snapshot().await?;
-    let a = st.store.action(id).await?.ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
+    let a = st
+        .store
+        .action(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
     Ok(Json(action_json(&snap, &a, st.today())))
 }
 
@@ -830,7 +909,9 @@ async fn list_actors(
     let kind = present(&q.kind)
         .map(gongfu_core::work::actor::ActorKind::parse)
         .transpose()?;
-    let zone = present(&q.zone).map(|z| parse_id("zone", z, "片区编号")).transpose()?;
+    let zone = present(&q.zone)
+        .map(|z| parse_id("zone", z, "片区编号"))
+        .transpose()?;
     let roles = st.store.zone_roles(zone, None).await?;
     let snap = st.store.snapshot().await?;
     let text = present(&q.q);
@@ -934,7 +1015,9 @@ async fn end_zone_role(
     RequestActor(actor): RequestActor,
     PathParam((zone, participant)): PathParam<(i64, i64)>,
 ) -> Result<Json<Value>, ApiError> {
-    st.store.set_zone_role(&actor, zone, participant, None).await?;
+    st.store
+        .set_zone_role(&actor, zone, participant, None)
+        .await?;
     Ok(Json(actor_detail(&st, participant).await?))
 }
 

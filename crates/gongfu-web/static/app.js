@@ -602,3 +602,9 @@
     confirms();
   });
 })();
+
+// 打印按钮 (the printable progress report): the browser's own print dialog, which can also
+// save as PDF. No inline handlers: the CSP forbids them.
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('[data-print]').forEach((b) => b.addEventListener('click', () => window.print()));
+});

@@ -3,7 +3,7 @@
 //! infrastructure form, and the zone page's checklist and facilities.
 
 use super::villages::{Opt, messages, opt};
-use super::{Layout, field_errors, form_pairs, form_value, is_htmx};
+use super::{Layout, error_status, field_errors, form_pairs, form_value, is_htmx};
 use crate::AppState;
 use crate::api::RequestActor;
 use crate::error::{ApiError, PageError};
@@ -349,14 +349,6 @@ pub async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     render_detail(&st, id, vec![], StatusCode::OK).await
-}
-
-fn error_status(e: &ApiError) -> StatusCode {
-    if e.status == StatusCode::CONFLICT || e.status == StatusCode::FORBIDDEN {
-        e.status
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 pub async fn status_submit(

@@ -8,7 +8,9 @@ mod dashboard;
 mod facilities;
 mod import;
 mod map;
+mod meetings;
 mod planning;
+mod projects;
 mod services;
 mod villages;
 mod work;
@@ -204,6 +206,17 @@ pub fn form_values(pairs: &[(String, String)], key: &str) -> Vec<String> {
         .filter(|(k, _)| k == key)
         .map(|(_, v)| v.clone())
         .collect()
+}
+
+/// The status a form page answers with when a write failed: 409 and 403 as they are, anything
+/// else the user can fix as 422.
+pub fn error_status(e: &crate::error::ApiError) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    if e.status == StatusCode::CONFLICT || e.status == StatusCode::FORBIDDEN {
+        e.status
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
 }
 
 /// An error's problems as `(field, message)` pairs, for forms that show each message beside
