@@ -2,7 +2,9 @@
 harness's own functions (run_locate.check on cx,cy in km), beside the exact optima the harness
 recorded with HiGHS / CBC (results_locate.csv). Prints one row per run.
 
-usage: ~/.cache/gongfu-bench/venv/bin/python scripts/bench-sites.py [GONGFU_BIN]
+usage: ~/.cache/gongfu-bench/venv/bin/python scripts/bench-sites.py [GONGFU_BIN [ONLY ...]]
+
+ONLY limits the runs to some instances or models: `south`, `pcenter`, `south:lscp`.
 """
 import csv
 import json
@@ -20,6 +22,11 @@ import common  # noqa: E402
 from run_locate import check, cost_matrix  # noqa: E402
 
 GONGFU = sys.argv[1] if len(sys.argv) > 1 else "target/release/gongfu"
+ONLY = sys.argv[2:]
+
+
+def wanted(name, model):
+    return not ONLY or any(o in (name, model, f"{name}:{model}") for o in ONLY)
 VOR = os.path.expanduser(os.environ.get("VOR_DATA", "~/.cache/gongfu-bench/data"))
 
 RUNS = [
@@ -53,6 +60,9 @@ def main():
     print("| instance | model | p | radius km | gongfu objective | gongfu bound | stated gap | exact optimum (solver) | vs optimum | gongfu s (solve) | exact solver s |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, path, pop, runs in RUNS:
+        runs = [r for r in runs if wanted(name, r[0])]
+        if not runs:
+            continue
         if not os.path.exists(path):
             print(f"| {name} | (missing {path}) |")
             continue

@@ -11,8 +11,11 @@
 
 #![allow(clippy::needless_range_loop)]
 
+mod scp;
+
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use scp::Scp;
 use std::fmt;
 
 /// How coordinates are read.
@@ -1241,69 +1244,38 @@ fn mclp_bound(
     (best.unwrap_or(f64::INFINITY).max(lower), seeds)
 }
 
-/// Set covering: the best of a plain greedy cover and covers built greedily under the
-/// Lagrangian multipliers (each point priced by its multiplier), redundant sites dropped;
-/// the bound is the Lagrangian (LP) lower bound, rounded up.
+/// Set covering: a greedy cover (plain and priced by the Lagrangian multipliers), improved by
+/// the row-weighting local search until it meets the bound or its budget; the bound is the
+/// Lagrangian (LP) lower bound, rounded up.
 fn lscp(
     problem: &Problem,
     cands: &[usize],
     r: f64,
     total_weight: f64,
 ) -> Result<Solution, SitingError> {
-    let n = problem.demand.len();
     let (sets, by_fixed) = cover_sets(problem, cands, r);
-    let mut covers: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (c, s) in sets.iter().enumerate() {
-        for &i in s {
-            covers[i as usize].push(c as u32);
-        }
-    }
-    let need: Vec<usize> = (0..n).filter(|&i| !by_fixed[i]).collect();
-    let lost: Vec<usize> = need
-        .iter()
-        .copied()
-        .filter(|&i| covers[i].is_empty())
-        .collect();
+    let mut scp = Scp::new(&sets, &by_fixed);
+    let lost = scp.uncoverable();
     if !lost.is_empty() {
         return Err(SitingError::Uncoverable { points: lost });
     }
-    let ones = vec![1.0; n];
-    let mut best = greedy_cover(&sets, &by_fixed, &ones);
-    let (bound, prices) = lscp_bound(&sets, &covers, &need, best.len() as f64);
-    for u in prices {
-        for c in [
-            greedy_cover(&sets, &by_fixed, &u),
-            reduced_cost_cover(&sets, &by_fixed, &u),
-        ] {
-            if c.len() < best.len() {
-                best = c;
-            }
-        }
-    }
-    // Perturbation rounds: close a few sites at random, re-cover greedily, drop redundant
-    // ones; keep the cover when it is no larger (drifting across equals), remember the best.
-    let iterations = if sets.len() <= 5000 { 300 } else { 20 };
-    let mut rng = ChaCha8Rng::seed_from_u64(0x15c9);
-    let mut current = best.clone();
-    for _ in 0..iterations {
-        if current.is_empty() {
-            break;
-        }
-        let mut trial = current.clone();
-        for _ in 0..3.min(trial.len()) {
-            let k = rng.random_range(0..trial.len());
-            trial.swap_remove(k);
-        }
-        let trial = complete_cover(&sets, &by_fixed, trial);
-        if trial.len() <= current.len() {
-            current = trial;
-            if current.len() < best.len() {
-                best = current.clone();
-            }
-        }
-    }
+    scp.reduce();
+    let plain = scp::greedy(&scp, &vec![1.0; by_fixed.len()], &[], usize::MAX);
+    let dual = scp::lower_bound(&scp, plain.len() as f64, false, 1500, None);
+    let bound = scp::proven_up_to(dual.bound);
+    let priced = scp::greedy(&scp, &dual.prices, &[], usize::MAX);
+    let start = if priced.len() < plain.len() {
+        priced
+    } else {
+        plain
+    };
+    let best = if (start.len() as f64) > bound {
+        scp::weighted_search(&scp, start, bound as usize, LSCP_WORK, 0x15c9)
+    } else {
+        start
+    };
     let value = best.len() as f64;
-    let bound = bound.ceil().min(value);
+    let bound = bound.min(value);
     let mut chosen: Vec<usize> = best.iter().map(|&c| cands[c]).collect();
     chosen.sort_unstable();
     Ok(Solution {
@@ -1317,240 +1289,125 @@ fn lscp(
     })
 }
 
-/// Greedy cover of the points fixed sites leave uncovered, choosing by the summed price of
-/// the points a site newly covers, then dropping sites that became redundant.
-fn greedy_cover(sets: &[Vec<u32>], by_fixed: &[bool], price: &[f64]) -> Vec<usize> {
-    let n = by_fixed.len();
-    let m = sets.len();
-    let mut count = vec![0u32; n];
-    let mut open = vec![false; m];
-    let mut left = (0..n).filter(|&i| !by_fixed[i]).count();
-    let mut open_list = Vec::new();
-    // Cheap tie-break: prefer small epsilon over plain count, so prices of 0 still count.
-    while left > 0 {
-        let Some((best, _)) = (0..m)
-            .filter(|&c| !open[c])
-            .map(|c| {
-                let v: f64 = sets[c]
-                    .iter()
-                    .filter(|&&i| !by_fixed[i as usize] && count[i as usize] == 0)
-                    .map(|&i| price[i as usize] + 1e-6)
-                    .sum();
-                (c, v)
-            })
-            .filter(|x| x.1 > 0.0)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-        else {
-            break;
-        };
-        open[best] = true;
-        open_list.push(best);
-        for &i in &sets[best] {
-            if !by_fixed[i as usize] && count[i as usize] == 0 {
-                left -= 1;
-            }
-            count[i as usize] += 1;
-        }
-    }
-    for k in (0..open_list.len()).rev() {
-        let c = open_list[k];
-        if sets[c]
-            .iter()
-            .all(|&i| by_fixed[i as usize] || count[i as usize] >= 2)
-        {
-            for &i in &sets[c] {
-                count[i as usize] -= 1;
-            }
-            open_list.remove(k);
-        }
-    }
-    open_list
-}
+/// Row visits the set-covering local search may spend (about a second; south's 100 km
+/// covering reaches 91 sites after 40 million).
+const LSCP_WORK: usize = 150_000_000;
+/// Row visits per radius the p-center search may spend on looking for a cover.
+const PCENTER_WORK: usize = 80_000_000;
+/// Subgradient steps per radius for the p-center bound.
+const PCENTER_STEPS: usize = 1500;
 
-/// Covers what `open` leaves uncovered greedily (most newly covered first), then drops sites
-/// another open site makes redundant, smallest first.
-fn complete_cover(sets: &[Vec<u32>], by_fixed: &[bool], mut open: Vec<usize>) -> Vec<usize> {
-    let n = by_fixed.len();
-    let m = sets.len();
-    let mut count = vec![0u32; n];
-    let mut is_open = vec![false; m];
-    for &c in &open {
-        is_open[c] = true;
-        for &i in &sets[c] {
-            count[i as usize] += 1;
-        }
-    }
-    while let Some((best, _)) = (0..m)
-        .filter(|&c| !is_open[c])
-        .map(|c| {
-            let k = sets[c]
-                .iter()
-                .filter(|&&i| !by_fixed[i as usize] && count[i as usize] == 0)
-                .count();
-            (c, k)
-        })
-        .filter(|x| x.1 > 0)
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-    {
-        is_open[best] = true;
-        open.push(best);
-        for &i in &sets[best] {
-            count[i as usize] += 1;
-        }
-    }
-    open.sort_by(|&a, &b| sets[a].len().cmp(&sets[b].len()).then(a.cmp(&b)));
-    let mut kept = Vec::new();
-    for c in open {
-        if sets[c]
-            .iter()
-            .all(|&i| by_fixed[i as usize] || count[i as usize] >= 2)
-        {
-            for &i in &sets[c] {
-                count[i as usize] -= 1;
-            }
-        } else {
-            kept.push(c);
-        }
-    }
-    kept
-}
-
-/// Beasley's Lagrangian heuristic: open every site whose reduced cost under the prices is
-/// negative, then cover what is left greedily and drop redundant sites.
-fn reduced_cost_cover(sets: &[Vec<u32>], by_fixed: &[bool], price: &[f64]) -> Vec<usize> {
-    let value = |c: usize| -> f64 { sets[c].iter().map(|&i| price[i as usize]).sum() };
-    let start: Vec<usize> = (0..sets.len()).filter(|&c| 1.0 - value(c) < 0.0).collect();
-    complete_cover(sets, by_fixed, start)
-}
-
-/// max over u ≥ 0 of Σ_i u_i + Σ_j min(0, 1 − Σ_{i∈S_j} u_i): a lower bound on the number of
-/// sites (the LP relaxation's dual, by subgradient). Also returns some of the multipliers
-/// along the way, to price points for the greedy cover.
-fn lscp_bound(
-    sets: &[Vec<u32>],
-    covers: &[Vec<u32>],
-    need: &[usize],
-    upper: f64,
-) -> (f64, Vec<Vec<f64>>) {
-    let n = covers.len();
-    let m = sets.len();
-    let mut needed = vec![false; n];
-    for &i in need {
-        needed[i] = true;
-    }
-    let mut u: Vec<f64> = (0..n)
-        .map(|i| {
-            if needed[i] {
-                1.0 / covers[i].len().max(1) as f64
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let mut best = 0.0f64;
-    let mut theta = 2.0;
-    let mut stall = 0;
-    let mut prices = Vec::new();
-    for it in 0..600 {
-        let reduced: Vec<f64> = (0..m)
-            .map(|c| {
-                1.0 - sets[c]
-                    .iter()
-                    .filter(|&&i| needed[i as usize])
-                    .map(|&i| u[i as usize])
-                    .sum::<f64>()
-            })
-            .collect();
-        let l = need.iter().map(|&i| u[i]).sum::<f64>()
-            + reduced.iter().map(|r| r.min(0.0)).sum::<f64>();
-        if l > best + 1e-9 {
-            best = l;
-            stall = 0;
-        } else {
-            stall += 1;
-            if stall >= 20 {
-                theta /= 2.0;
-                stall = 0;
-            }
-        }
-        if it % 3 == 2 && prices.len() < 100 {
-            prices.push(u.clone());
-        }
-        if theta < 1e-4 || upper - (best - 1e-7).ceil() < 0.5 {
-            break;
-        }
-        let g: Vec<f64> = (0..n)
-            .map(|i| {
-                if !needed[i] {
-                    return 0.0;
-                }
-                1.0 - covers[i]
-                    .iter()
-                    .filter(|&&c| reduced[c as usize] < 0.0)
-                    .count() as f64
-            })
-            .collect();
-        let norm: f64 = g.iter().map(|x| x * x).sum();
-        if norm < 1e-12 {
-            break;
-        }
-        let step = theta * (upper - l).max(1e-3) / norm;
-        for i in 0..n {
-            u[i] = (u[i] + step * g[i]).max(0.0);
-        }
-    }
-    (best - 1e-7, prices)
-}
-
-/// p-center by bisection on the radius: the smallest radius whose greedy cover needs at most
-/// p new sites gives the answer; a radius whose covering lower bound exceeds p (or that some
-/// point cannot reach at all) is certified too small, which gives the bound.
+/// p-center by two bisections on the radius. The bound: the largest radius found at which
+/// the covering relaxation proves more than p new sites are needed (or some point cannot be
+/// reached at all); a radius where a quick search finds p sites needs no proof. The answer:
+/// the smallest radius at which the covering local search finds p sites reaching everyone,
+/// starting from the best answer so far; its true radius (the farthest point from its
+/// nearest site) is the objective.
 fn pcenter(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> Solution {
     // No answer beats the distance from the worst-placed point to its nearest possible site.
     let all: Vec<usize> = cands.iter().chain(problem.fixed.iter()).copied().collect();
     let mut proven = radius_of(problem, &all);
-    let (mut best_open, mut hi) = greedy_center(problem, cands, p);
-    let mut lo = proven;
-    for _ in 0..40 {
-        if hi - lo <= 1e-4 * hi.max(1e-9) {
-            break;
+    let (open, radius) = greedy_center(problem, cands, p);
+    let mut best = (radius, open);
+    let pos: std::collections::HashMap<usize, usize> =
+        cands.iter().enumerate().map(|(k, &c)| (c, k)).collect();
+    let mut round = 0u64;
+    // Looks for p sites covering everyone within `r`, from the best answer topped up
+    // greedily; keeps them when they beat it. True when found.
+    let mut attempt = |r: f64, work: usize, best: &mut (f64, Vec<usize>)| -> bool {
+        round += 1;
+        let (sets, by_fixed) = cover_sets(problem, cands, r);
+        let mut scp = Scp::new(&sets, &by_fixed);
+        if !scp.uncoverable().is_empty() {
+            return false;
         }
-        let mid = (lo + hi) / 2.0;
-        match lscp(problem, cands, mid, total_weight) {
-            Ok(s) if s.objective as usize <= p => {
-                let sites: Vec<usize> =
-                    s.open.iter().chain(problem.fixed.iter()).copied().collect();
-                let r = radius_of(problem, &sites);
-                if r < hi {
-                    hi = r;
-                    best_open = s.open;
-                } else {
-                    hi = mid;
-                }
-            }
-            Ok(s) => {
-                if s.bound > p as f64 + 0.5 {
-                    proven = proven.max(mid);
-                }
-                lo = mid;
-            }
-            Err(_) => {
-                proven = proven.max(mid);
-                lo = mid;
-            }
+        scp.reduce();
+        // Sites the reduction dropped have an equal or better replacement the top-up finds.
+        let start: Vec<usize> = best
+            .1
+            .iter()
+            .map(|c| pos[c])
+            .filter(|&c| !scp.sets[c].is_empty())
+            .collect();
+        let start = scp::greedy(&scp, &vec![1.0; by_fixed.len()], &start, p);
+        // Small matrices need fewer row visits for the same number of search steps.
+        let work = work.min(2000 * scp.nonzeros());
+        let found = scp::weighted_search(&scp, start, p, work, 0x9c3 + round);
+        if found.len() > p || !scp.covered_by(&found) {
+            return false;
+        }
+        let open: Vec<usize> = found.iter().map(|&c| cands[c]).collect();
+        let sites: Vec<usize> = open.iter().chain(problem.fixed.iter()).copied().collect();
+        let radius = radius_of(problem, &sites);
+        if radius < best.0 {
+            *best = (radius, open);
+        }
+        true
+    };
+    let close = |lo: f64, hi: f64| hi - lo <= 1e-3 * hi.max(1e-9);
+    let mut top = best.0;
+    let mut prices: Option<Vec<f64>> = None;
+    while !close(proven, top) {
+        let mid = (proven + top) / 2.0;
+        if attempt(mid, PCENTER_WORK / 8, &mut best) {
+            top = mid.min(best.0);
+            continue;
+        }
+        let (sets, by_fixed) = cover_sets(problem, cands, mid);
+        let mut scp = Scp::new(&sets, &by_fixed);
+        let needs_more = !scp.uncoverable().is_empty() || {
+            scp.reduce();
+            let dual =
+                scp::lower_bound(&scp, p as f64 + 1.0, true, PCENTER_STEPS, prices.as_deref());
+            let certified = scp::proven_up_to(dual.bound) > p as f64;
+            prices = Some(dual.prices);
+            certified
+        };
+        if needs_more {
+            proven = mid;
+        } else {
+            top = mid;
         }
     }
-    best_open.sort_unstable();
-    let bound = proven.min(hi);
+    let mut lo = proven;
+    while !close(lo, best.0) {
+        let mid = (lo + best.0) / 2.0;
+        if !attempt(mid, PCENTER_WORK, &mut best) {
+            lo = mid;
+        }
+    }
+    let (objective, mut open) = best;
+    open.sort_unstable();
+    let bound = next_distance_above(problem, &all, proven).min(objective);
     Solution {
-        open: best_open,
-        objective: hi,
+        open,
+        objective,
         bound,
-        gap: gap(hi, bound),
+        gap: gap(objective, bound),
         covered_weight: total_weight,
         total_weight,
         unserved: 0.0,
     }
+}
+
+/// The optimal radius is the distance from some point to some site: once radius `r` is
+/// proven too small, so is everything below the next such distance. Only where all pairs
+/// are few enough to list (points × sites ≤ 25 million); otherwise `r`.
+fn next_distance_above(problem: &Problem, sites: &[usize], r: f64) -> f64 {
+    if problem.demand.len() * sites.len() > 25_000_000 {
+        return r;
+    }
+    problem
+        .demand
+        .iter()
+        .flat_map(|&q| {
+            sites
+                .iter()
+                .map(move |&s| distance_km(problem.metric, q, problem.sites[s]))
+        })
+        .filter(|&d| d > r)
+        .fold(f64::INFINITY, f64::min)
+        .max(r)
 }
 
 /// The longest distance from a demand point to its nearest site among `sites`.
@@ -1757,6 +1614,12 @@ mod tests {
                 prop_assert!(s.open.iter().any(|&o| distance_km(pr.metric, q, pr.sites[o]) <= r));
             }
             prop_assert!(s.bound <= s.objective);
+            // The bound really bounds the smallest cover, found by trying every subset.
+            let reaches = |set: usize| pr.demand.iter().all(|&q| {
+                (0..n).any(|o| set >> o & 1 == 1 && distance_km(pr.metric, q, pr.sites[o]) <= r)
+            });
+            let smallest = (0..1usize << n).filter(|&set| reaches(set)).map(|set| set.count_ones()).min().unwrap();
+            prop_assert!(s.bound <= smallest as f64 && smallest as f64 <= s.objective, "{} ≤ {smallest} ≤ {}", s.bound, s.objective);
         }
     }
 
