@@ -9,6 +9,7 @@ mod csv;
 mod facilities;
 mod generate;
 mod synthetic;
+pub mod work;
 
 /// The real division list of 柯桥区 (NBS 2023 codes; see `data/SOURCE.md`), bundled so the
 /// binary needs no data files beside it.

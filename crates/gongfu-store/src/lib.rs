@@ -18,6 +18,7 @@ pub mod snapshot;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod work;
+pub mod work_seed;
 
 pub use db::Store;
 pub use error::StoreError;
