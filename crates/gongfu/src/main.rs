@@ -208,6 +208,15 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
                 "demo district seeded (演示数据)"
             );
             demo_accounts(store, &district).await?;
+            // A year of zone work (plans, meetings, projects, action items) up to today.
+            let work = gongfu_demo::work::generate_work(
+                &divisions,
+                &district,
+                gongfu_store::service::today(),
+                seed,
+            );
+            let seeded = store.seed_demo_work(&work).await?;
+            tracing::info!(?seeded, "demo zone work seeded");
         }
         SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
     }

@@ -21,6 +21,14 @@ pub struct DashboardPage {
     pub layout: Layout,
     pub d: Dashboard,
     pub data_json: String,
+    /// Zone work on the day (片区工作): the district's figures.
+    pub work: gongfu_store::work::summary::ZoneWork,
+    /// Zones with overdue projects or action items: (id, name, projects, actions).
+    pub late_zones: Vec<(i64, String, usize, usize)>,
+    /// The signed-in account's open action items (我的待办), overdue first.
+    pub mine: Vec<super::work::ActionRow>,
+    /// Where the action forms return to.
+    pub back: String,
 }
 
 impl DashboardPage {
@@ -53,15 +61,37 @@ impl DashboardPage {
     }
 }
 
-pub async fn page(State(st): State<AppState>) -> Result<Response, PageError> {
+pub async fn page(
+    State(st): State<AppState>,
+    crate::api::RequestActor(actor): crate::api::RequestActor,
+) -> Result<Response, PageError> {
     let snap = st.store.snapshot().await?;
-    let cached = views::cached_dashboard(&snap, st.today());
+    let today = st.today();
+    let cached = views::cached_dashboard(&snap, today);
     let d = cached.dashboard.clone();
     let data_json = String::from_utf8_lossy(&cached.json).replace("</", "<\\/");
+    let (zones, work) = st.store.work_summary(today).await?;
+    let late_zones = zones
+        .iter()
+        .filter(|w| w.overdue_projects + w.overdue_actions > 0)
+        .map(|w| {
+            (
+                w.zone,
+                super::work::zone_name(&snap, w.zone),
+                w.overdue_projects,
+                w.overdue_actions,
+            )
+        })
+        .collect();
+    let mine = super::work::my_actions(&st, &actor, &snap, today).await?;
     Ok(DashboardPage {
         layout: Layout::new("总览", "dashboard", snap.is_demo),
         d,
         data_json,
+        work,
+        late_zones,
+        mine,
+        back: "/".into(),
     }
     .into_response())
 }

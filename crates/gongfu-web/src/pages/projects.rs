@@ -272,7 +272,11 @@ fn parse_origin(s: &str) -> Option<Origin> {
     }
 }
 
-async fn origin_label(st: &AppState, origin: Option<Origin>) -> Result<String, PageError> {
+async fn origin_label(
+    st: &AppState,
+    zone: i64,
+    origin: Option<Origin>,
+) -> Result<String, PageError> {
     Ok(match origin {
         None => String::new(),
         Some(Origin::Decision(d)) => {
@@ -292,7 +296,18 @@ async fn origin_label(st: &AppState, origin: Option<Origin>) -> Result<String, P
                 })
                 .unwrap_or_else(|| format!("决定事项 {d}"))
         }
-        Some(Origin::PlanTask(t)) => format!("规划建设任务 {t}"),
+        Some(Origin::PlanTask(t)) => {
+            let mut found = None;
+            for p in st.store.zone_plans(zone).await? {
+                if let Some(task) = p.tasks.iter().find(|x| x.id == t) {
+                    found = Some(format!(
+                        "第 {} 版片区规划 · 建设任务 {}：{}",
+                        p.version_no, task.seq, task.title
+                    ));
+                }
+            }
+            found.unwrap_or_else(|| format!("规划建设任务 {t}"))
+        }
     })
 }
 
@@ -326,7 +341,7 @@ async fn form_page(
         .iter()
         .map(|s| opt(s.key(), s.label(), &status))
         .collect();
-    let origin = origin_label(st, parse_origin(&v.origin)).await?;
+    let origin = origin_label(st, zone, parse_origin(&v.origin)).await?;
     Ok(ProjectFormPage {
         layout: Layout::new(
             if id.is_some() {
@@ -581,7 +596,7 @@ async fn detail_page(
             evidence: st.store.attachments(Owner::Milestone(m.id)).await?,
         });
     }
-    let origin = origin_label(st, p.origin).await?;
+    let origin = origin_label(st, p.zone, p.origin).await?;
     let origin_link = match p.origin {
         Some(Origin::Decision(d)) => {
             let meetings = st.store.meetings(Some(p.zone)).await?;
