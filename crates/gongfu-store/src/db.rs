@@ -65,6 +65,11 @@ const MIGRATIONS: &[Migration] = &[
         "zone_work",
         include_str!("../migrations/0007_zone_work.sql"),
     ),
+    portable(
+        8,
+        "plan_service_layouts",
+        include_str!("../migrations/0008_plan_service_layouts.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

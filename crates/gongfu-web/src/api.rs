@@ -72,6 +72,10 @@ pub fn routes() -> Router<AppState> {
             post(crate::planning::delete_scenario),
         )
         .route("/api/v1/plan/sites", post(crate::siting_api::plan_sites))
+        .route(
+            "/api/v1/zones/{id}/plan/service-layout",
+            post(crate::siting_api::save_to_plan),
+        )
         .route("/api/v1/export/audit.xlsx", get(export_audit))
         .merge(crate::facilities_api::routes())
 }

@@ -43,6 +43,28 @@ pub struct SitesBody {
     /// Villages (codes) where a new site may go; every village in scope without.
     #[serde(default)]
     pub candidates: Vec<String>,
+    /// Optional capacity: how many people (of the service's demand) one new site can serve.
+    #[serde(default)]
+    pub capacity_people: Option<i64>,
+    /// With a capacity: how many people one registered unit (bed, place …) of an existing
+    /// facility serves; 1 when not given. Existing facilities without a registered capacity
+    /// are not limited.
+    #[serde(default)]
+    pub people_per_unit: Option<f64>,
+}
+
+/// What a run proposes, kept to be saved into a zone's plan.
+pub struct Proposal {
+    pub kind: FacilityType,
+    pub model: String,
+    pub radius_m: f64,
+    pub covered_before: i64,
+    pub covered_after: i64,
+    pub total_weight: i64,
+    pub gap_text: String,
+    pub method: String,
+    /// (village, is the hub, people it adds)
+    pub sites: Vec<(VillageCode, bool, i64)>,
 }
 
 fn default_p() -> usize {
@@ -84,6 +106,57 @@ pub async fn plan_sites(
     State(st): State<AppState>,
     JsonBody(b): JsonBody<SitesBody>,
 ) -> Result<Json<Value>, ApiError> {
+    Ok(Json(propose(&st, &b).await?.0))
+}
+
+/// `POST /api/v1/zones/{id}/plan/service-layout`: runs the planner for the zone and saves the
+/// proposal into the zone's draft plan (starting a draft when none is in the making).
+pub async fn save_to_plan(
+    State(st): State<AppState>,
+    crate::api::RequestActor(actor): crate::api::RequestActor,
+    crate::error::PathParam(zone): crate::error::PathParam<i64>,
+    JsonBody(mut b): JsonBody<SitesBody>,
+) -> Result<Json<Value>, ApiError> {
+    b.zone = Some(zone);
+    let (answer, p) = propose(&st, &b).await?;
+    let layout = gongfu_store::work::zone_plan::ServiceLayout {
+        facility_type: p.kind,
+        model: p.model,
+        radius_m: p.radius_m,
+        covered_before: p.covered_before,
+        covered_after: p.covered_after,
+        total_weight: p.total_weight,
+        gap_text: p.gap_text,
+        method: p.method,
+        sites: p
+            .sites
+            .into_iter()
+            .map(
+                |(village, hub, added)| gongfu_store::work::zone_plan::LayoutSite {
+                    village,
+                    hub,
+                    added,
+                },
+            )
+            .collect(),
+        saved_by: String::new(),
+        saved_at: String::new(),
+    };
+    let plan = st.store.save_service_layout(&actor, zone, &layout).await?;
+    let saved = st
+        .store
+        .zone_plan(plan)
+        .await?
+        .ok_or_else(|| ApiError::not_found("规划不存在"))?;
+    Ok(Json(json!({
+        "plan": {"id": saved.id, "version_no": saved.version_no, "status": saved.status.key(),
+                 "status_label": saved.status.label(), "url": format!("/zones/{zone}/plan#service-layouts")},
+        "proposal": answer,
+    })))
+}
+
+/// Runs the service planner as asked; the JSON answer and what it proposes.
+pub async fn propose(st: &AppState, b: &SitesBody) -> Result<(Value, Proposal), ApiError> {
     let mut errors = Vec::new();
     let kind = FacilityType::parse(&b.kind)
         .map_err(|mut e| {
@@ -104,6 +177,31 @@ pub async fn plan_sites(
             "invalid",
             "model",
             "选址模型应为 mclp（覆盖最多人口）、pmedian（总距离最短）、lscp（最少设施全覆盖）或 pcenter（最远距离最短）",
+        ));
+    }
+    if let Some(c) = b.capacity_people {
+        if !(1..=10_000_000).contains(&c) {
+            errors.push(DomainError::new(
+                "out_of_range",
+                "capacity_people",
+                "每处新设施可服务人数应在 1 至 1000 万之间",
+            ));
+        }
+        if !["mclp", "pmedian"].contains(&b.model.as_str()) {
+            errors.push(DomainError::new(
+                "invalid",
+                "capacity_people",
+                "容量约束只适用于「覆盖人口最多」和「总出行距离最短」两种目标",
+            ));
+        }
+    }
+    if let Some(u) = b.people_per_unit
+        && !(u > 0.0 && u <= 10_000.0)
+    {
+        errors.push(DomainError::new(
+            "out_of_range",
+            "people_per_unit",
+            "每单位容量服务人数应大于 0、不超过 10000",
         ));
     }
     let snap = st.store.snapshot().await?;
@@ -156,10 +254,14 @@ pub async fn plan_sites(
     }
     // Existing sites: every counted facility of the type, wherever it is (a clinic just over
     // the zone's edge still serves it).
-    let existing: Vec<(f64, f64)> = snap
+    let counted: Vec<&gongfu_core::facilities::Facility> = snap
         .facilities
         .iter()
         .filter(|f| cov.sites.contains(&f.id))
+        .filter(|f| snap.facility_point(f).is_some())
+        .collect();
+    let existing: Vec<(f64, f64)> = counted
+        .iter()
         .filter_map(|f| snap.facility_point(f))
         .collect();
     // Candidate sites: the villages asked for, or every village in scope.
@@ -182,9 +284,19 @@ pub async fn plan_sites(
             .collect(),
         candidates: (existing.len()..existing.len() + candidates.len()).collect(),
         fixed: (0..existing.len()).collect(),
-        // Registry capacities are in places and beds, not in the population served; the
-        // page plans by reach alone.
-        capacity: Vec::new(),
+        // Registry capacities are in beds and places; a stated number of people per unit
+        // turns them into the population served. Without a capacity asked for, reach alone.
+        capacity: match b.capacity_people {
+            None => Vec::new(),
+            Some(c) => {
+                let per_unit = b.people_per_unit.unwrap_or(1.0);
+                counted
+                    .iter()
+                    .map(|f| f.capacity.map_or(f64::INFINITY, |u| u as f64 * per_unit))
+                    .chain(std::iter::repeat_n(c as f64, candidates.len()))
+                    .collect()
+            }
+        },
     };
     let radius_km = reach.radius_m() / 1000.0;
     let model = match b.model.as_str() {
@@ -198,7 +310,13 @@ pub async fn plan_sites(
     let before = service_coverage(&demand, &existing, reach);
     let chosen: Vec<(f64, f64)> = solution.open.iter().map(|&s| problem.sites[s]).collect();
     let after_sites: Vec<(f64, f64)> = existing.iter().chain(chosen.iter()).copied().collect();
-    let after = service_coverage(&demand, &after_sites, reach);
+    let mut after = service_coverage(&demand, &after_sites, reach);
+    if b.capacity_people.is_some() && matches!(model, Model::Mclp { .. }) {
+        // With capacities, within reach is not served: count what the sites have room for.
+        after.covered_weight = solution.covered_weight.round() as i64;
+        after.share_bp =
+            gongfu_core::facilities::share_bp(after.covered_weight, after.total_weight);
+    }
     // What each new site adds: the weight it covers that nothing else already did; the one
     // adding most is the hub (中心服务区), the others service points (功能服务点).
     let mut added: Vec<i64> = vec![0; chosen.len()];
@@ -209,7 +327,7 @@ pub async fn plan_sites(
         let near = chosen
             .iter()
             .enumerate()
-            .map(|(j, &p)| (j, haversine_m((d.lon, d.lat), p)))
+            .map(|(j, &p)| (j, gongfu_core::facilities::haversine_m((d.lon, d.lat), p)))
             .filter(|(_, m)| *m <= reach.radius_m())
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((j, _)) = near {
@@ -258,11 +376,47 @@ pub async fn plan_sites(
         json!({"covered": c.covered_weight, "total": c.total_weight, "share_bp": c.share_bp,
                "villages_uncovered": c.uncovered.len()})
     };
-    Ok(Json(json!({
+    let capacity_note = match b.capacity_people {
+        None => String::new(),
+        Some(c) => format!(
+            "容量：每处新设施最多服务 {c} 人；现有设施按登记容量 × 每单位 {} 人计，未登记容量的不限。",
+            b.people_per_unit.unwrap_or(1.0)
+        ),
+    };
+    let method = if capacity_note.is_empty() {
+        cov.method()
+    } else {
+        format!("{} {capacity_note}", cov.method())
+    };
+    let proposal = Proposal {
+        kind,
+        model: b.model.clone(),
+        radius_m: reach.radius_m(),
+        covered_before: before.covered_weight,
+        covered_after: after.covered_weight,
+        total_weight: after.total_weight,
+        gap_text: gap_text.clone(),
+        method: method.clone(),
+        sites: solution
+            .open
+            .iter()
+            .enumerate()
+            .map(|(j, &s)| {
+                (
+                    candidates[s - existing.len()].0.clone(),
+                    Some(j) == hub,
+                    added[j],
+                )
+            })
+            .collect(),
+    };
+    let answer = json!({
         "type": kind.key(),
         "type_label": kind.label(),
         "demand_label": cov.demand.label(),
-        "method": cov.method(),
+        "method": method,
+        "capacity_people": b.capacity_people,
+        "people_per_unit": b.capacity_people.map(|_| b.people_per_unit.unwrap_or(1.0)),
         "zone": zone.map(|z| z.0),
         "model": b.model,
         "radius_m": reach.radius_m(),
@@ -280,12 +434,6 @@ pub async fn plan_sites(
             "name": snap.division(&u.village).map(|d| d.division.name.clone()),
             "nearest_m": u.nearest_m.map(|m| m.round()),
         })).collect::<Vec<_>>(),
-    })))
-}
-
-fn haversine_m(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
-    2.0 * gongfu_core::facilities::EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+    });
+    Ok((answer, proposal))
 }

@@ -485,6 +485,10 @@
         include_planned: form.elements.include_planned.checked };
       if (form.elements.zone.value) b.zone = Number(form.elements.zone.value);
       b.candidates = form.elements.candidates.value.split(/[\s,，、]+/).filter(function (c) { return c; });
+      if (form.elements.capacity_people && form.elements.capacity_people.value) {
+        b.capacity_people = Number(form.elements.capacity_people.value);
+        b.people_per_unit = Number(form.elements.people_per_unit.value) || 1;
+      }
       if (reachMode() === 'radius') {
         b.radius_m = Number(form.elements.radius_m.value);
       } else {
@@ -549,13 +553,33 @@
       }).catch(showErrors);
     }
     document.getElementById('svc-today').addEventListener('click', today);
+    var saveButton = document.getElementById('svc-save-button');
+    if (saveButton) {
+      saveButton.addEventListener('click', function () {
+        var b = body();
+        if (!b.zone) return;
+        saveButton.disabled = true;
+        api('POST', '/api/v1/zones/' + b.zone + '/plan/service-layout', b).then(function (r) {
+          var note = document.getElementById('svc-save-note');
+          note.innerHTML = '已保存到第 ' + r.plan.version_no + ' 版片区规划（' + esc(r.plan.status_label) + '）。<a href="' + esc(r.plan.url) + '" id="svc-saved-link">查看规划 ›</a>';
+        }).catch(function (e) { saveButton.disabled = false; showErrors(e); });
+      });
+    }
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       errors.hidden = true;
       var btn = document.getElementById('svc-plan');
       btn.disabled = true;
+      var save = document.getElementById('svc-save');
+      if (save) save.hidden = true;
       api('POST', '/api/v1/plan/sites', body()).then(function (r) {
         btn.disabled = false;
+        // A zone's proposal can go into the zone's draft plan.
+        if (save && r.zone && r.sites.length) {
+          save.hidden = false;
+          document.getElementById('svc-save-button').disabled = false;
+          document.getElementById('svc-save-note').textContent = '把本方案（中心服务区 + 功能服务点及覆盖、差距）写入该片区规划的「公共服务布局」；无草案时自动起草新版本。';
+        }
         document.getElementById('svc-result').hidden = false;
         document.getElementById('svc-before').textContent = pct(r.before.share_bp);
         document.getElementById('svc-before-note').textContent = num(r.before.covered) + ' / ' + num(r.before.total) + ' 人（' + r.demand_label + '）';

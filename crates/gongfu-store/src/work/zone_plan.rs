@@ -6,8 +6,9 @@ use super::{conflict, corrupt, not_found, require_zone_work};
 use crate::db::Store;
 use crate::service::{audit, next_id, now_string, require_admin, today};
 use crate::{Actor, StoreError};
-use gongfu_core::DomainError;
+use gongfu_core::facilities::FacilityType;
 use gongfu_core::work::plan::{Mu, PlanContent, PlanStatus, PlanStep, check_complete};
+use gongfu_core::{DomainError, VillageCode};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -34,6 +35,34 @@ pub struct ZonePlan {
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,
     pub version: i64,
+}
+
+/// One proposed site of a service layout.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LayoutSite {
+    pub village: VillageCode,
+    /// 中心服务区 (`true`) or 功能服务点.
+    pub hub: bool,
+    /// Demand weight (people) it brings within reach that nothing else did.
+    pub added: i64,
+}
+
+/// The service planner's proposal for one facility type, saved into a zone's plan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ServiceLayout {
+    pub facility_type: FacilityType,
+    pub model: String,
+    pub radius_m: f64,
+    pub covered_before: i64,
+    pub covered_after: i64,
+    pub total_weight: i64,
+    /// The certified gap to the optimum, as stated to the planner.
+    pub gap_text: String,
+    /// The assumptions behind the numbers (reach, demand, sites counted).
+    pub method: String,
+    pub sites: Vec<LayoutSite>,
+    pub saved_by: String,
+    pub saved_at: String,
 }
 
 fn plan_json(p: &ZonePlan) -> Value {
@@ -182,6 +211,9 @@ impl Store {
         .bind(now_string())
         .execute(&mut *tx)
         .await?;
+        if let Some(from) = versions.first() {
+            copy_layouts(&mut tx, from.id, id).await?;
+        }
         write_tasks(&mut tx, id, &content.tasks).await?;
         audit(
             &mut tx,
@@ -338,5 +370,186 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+async fn copy_layouts(tx: &mut Transaction<'_, Any>, from: i64, to: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO plan_service_layouts (plan_id, facility_type, model, radius_m, covered_before, covered_after, total_weight, gap_text, method, saved_by, saved_at) SELECT $1, facility_type, model, radius_m, covered_before, covered_after, total_weight, gap_text, method, saved_by, saved_at FROM plan_service_layouts WHERE plan_id = $2",
+    )
+    .bind(to)
+    .bind(from)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO plan_service_sites (plan_id, facility_type, seq, village_code, role, added_weight) SELECT $1, facility_type, seq, village_code, role, added_weight FROM plan_service_sites WHERE plan_id = $2",
+    )
+    .bind(to)
+    .bind(from)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The service layouts of a plan version, by facility type.
+    pub async fn service_layouts(&self, plan: i64) -> Result<Vec<ServiceLayout>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT facility_type, model, radius_m, covered_before, covered_after, total_weight, gap_text, method, saved_by, saved_at FROM plan_service_layouts WHERE plan_id = $1 ORDER BY facility_type",
+        )
+        .bind(plan)
+        .fetch_all(&self.pool)
+        .await?;
+        let sites = sqlx::query(
+            "SELECT facility_type, village_code, role, added_weight FROM plan_service_sites WHERE plan_id = $1 ORDER BY facility_type, seq",
+        )
+        .bind(plan)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let key: String = r.try_get("facility_type")?;
+            let mut layout_sites = Vec::new();
+            for s in sites.iter() {
+                if s.try_get::<String, _>("facility_type")? != key {
+                    continue;
+                }
+                layout_sites.push(LayoutSite {
+                    village: VillageCode::parse(&s.try_get::<String, _>("village_code")?)
+                        .map_err(|e| corrupt("村代码", e))?,
+                    hub: s.try_get::<String, _>("role")? == "hub",
+                    added: s.try_get("added_weight")?,
+                });
+            }
+            out.push(ServiceLayout {
+                facility_type: FacilityType::parse(&key).map_err(|e| corrupt("设施类型", e))?,
+                model: r.try_get("model")?,
+                radius_m: r.try_get("radius_m")?,
+                covered_before: r.try_get("covered_before")?,
+                covered_after: r.try_get("covered_after")?,
+                total_weight: r.try_get("total_weight")?,
+                gap_text: r.try_get("gap_text")?,
+                method: r.try_get("method")?,
+                sites: layout_sites,
+                saved_by: r.try_get("saved_by")?,
+                saved_at: r.try_get("saved_at")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// 保存到片区规划: puts a service layout into the zone's draft plan, replacing the layout
+    /// of the same facility type. Without a version in the making, a new draft is started from
+    /// the newest version; a version under review is not changed (it must be returned first).
+    /// Answers the draft's id.
+    pub async fn save_service_layout(
+        &self,
+        actor: &Actor,
+        zone: i64,
+        layout: &ServiceLayout,
+    ) -> Result<i64, StoreError> {
+        let pending = self
+            .zone_plans(zone)
+            .await?
+            .into_iter()
+            .find(|p| p.status.in_progress());
+        let plan = match pending {
+            Some(p) if p.status == PlanStatus::Review => {
+                return Err(StoreError::Invalid(vec![DomainError::new(
+                    "not_editable",
+                    "plan",
+                    format!(
+                        "第 {} 版规划正在审议，不能加入服务设施布局：请等批复或退回后再保存",
+                        p.version_no
+                    ),
+                )]));
+            }
+            Some(p) => p.id,
+            None => self.new_plan_version(actor, zone).await?,
+        };
+        let (_turn, snap) = self.write_turn().await?;
+        require_zone_work(actor, &snap, zone, today())?;
+        let members = super::zone_villages(&snap, zone);
+        if let Some(s) = layout.sites.iter().find(|s| !members.contains(&s.village)) {
+            return Err(StoreError::Invalid(vec![DomainError::new(
+                "not_in_zone",
+                "sites",
+                format!("选址村 {} 不是本片区的成员村", s.village),
+            )]));
+        }
+        let mut tx = self.pool.begin().await?;
+        // The draft must still be a draft (a submit may have come in between).
+        let status: String = sqlx::query("SELECT status FROM zone_plans WHERE id = $1")
+            .bind(plan)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("status")?;
+        if status != "draft" {
+            return Err(StoreError::Invalid(vec![DomainError::new(
+                "not_editable",
+                "plan",
+                "片区规划草案刚被提交审议，不能再加入服务设施布局",
+            )]));
+        }
+        let key = layout.facility_type.key();
+        for table in ["plan_service_sites", "plan_service_layouts"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE plan_id = $1 AND facility_type = $2"
+            )))
+            .bind(plan)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let at = now_string();
+        sqlx::query(
+            "INSERT INTO plan_service_layouts (plan_id, facility_type, model, radius_m, covered_before, covered_after, total_weight, gap_text, method, saved_by, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(plan)
+        .bind(key)
+        .bind(&layout.model)
+        .bind(layout.radius_m)
+        .bind(layout.covered_before)
+        .bind(layout.covered_after)
+        .bind(layout.total_weight)
+        .bind(&layout.gap_text)
+        .bind(&layout.method)
+        .bind(&actor.name)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        for (i, site) in layout.sites.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO plan_service_sites (plan_id, facility_type, seq, village_code, role, added_weight) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(plan)
+            .bind(key)
+            .bind(i as i64 + 1)
+            .bind(site.village.as_str())
+            .bind(if site.hub { "hub" } else { "point" })
+            .bind(site.added)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE zone_plans SET version = version + 1 WHERE id = $1")
+            .bind(plan)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            actor,
+            "service_layout",
+            "zone_plan",
+            &plan.to_string(),
+            None,
+            Some(
+                json!({"type": key, "model": layout.model, "radius_m": layout.radius_m,
+                "sites": layout.sites, "covered_before": layout.covered_before,
+                "covered_after": layout.covered_after, "gap": layout.gap_text}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(plan)
     }
 }

@@ -468,6 +468,68 @@ pub struct PlanView {
     pub approved: String,
     pub version: i64,
     pub files: Vec<AttachmentMeta>,
+    /// 公共服务布局: the service planner's proposals saved into this version.
+    pub layouts: Vec<LayoutView>,
+}
+
+/// A saved service layout as the plan page shows it.
+#[derive(Clone)]
+pub struct LayoutView {
+    pub kind: &'static str,
+    pub model: &'static str,
+    pub radius_km: String,
+    pub before: String,
+    pub after: String,
+    pub gain: i64,
+    pub gap_text: String,
+    pub method: String,
+    pub hub: String,
+    pub points: Vec<String>,
+    pub saved: String,
+}
+
+fn layout_view(snap: &Snapshot, l: &gongfu_store::work::zone_plan::ServiceLayout) -> LayoutView {
+    let name = |c: &gongfu_core::VillageCode| {
+        snap.division(c)
+            .map(|d| d.division.name.clone())
+            .unwrap_or_else(|| c.to_string())
+    };
+    let share = |covered: i64| {
+        format!(
+            "{}（{} / {} 人）",
+            bp_percent_string(gongfu_core::facilities::share_bp(covered, l.total_weight)),
+            covered,
+            l.total_weight
+        )
+    };
+    LayoutView {
+        kind: l.facility_type.label(),
+        model: match l.model.as_str() {
+            "pmedian" => "总出行距离最短",
+            "lscp" => "最少设施全覆盖",
+            "pcenter" => "最远距离最短",
+            _ => "覆盖人口最多",
+        },
+        radius_km: format!("{:.1}", l.radius_m / 1000.0),
+        before: share(l.covered_before),
+        after: share(l.covered_after),
+        gain: l.covered_after - l.covered_before,
+        gap_text: l.gap_text.clone(),
+        method: l.method.clone(),
+        hub: l
+            .sites
+            .iter()
+            .find(|s| s.hub)
+            .map(|s| format!("{}（新增覆盖 {} 人）", name(&s.village), s.added))
+            .unwrap_or_default(),
+        points: l
+            .sites
+            .iter()
+            .filter(|s| !s.hub)
+            .map(|s| format!("{}（新增覆盖 {} 人）", name(&s.village), s.added))
+            .collect(),
+        saved: format!("{} · {}", l.saved_by, crate::views::local_time(&l.saved_at)),
+    }
 }
 
 fn plan_view(p: &ZonePlan, files: Vec<AttachmentMeta>) -> PlanView {
@@ -499,6 +561,7 @@ fn plan_view(p: &ZonePlan, files: Vec<AttachmentMeta>) -> PlanView {
         },
         version: p.version,
         files,
+        layouts: Vec::new(),
     }
 }
 
@@ -620,7 +683,15 @@ async fn plan_view_page(
     let mut versions = Vec::new();
     for p in st.store.zone_plans(zone).await? {
         let files = st.store.attachments(Owner::Plan(p.id)).await?;
-        versions.push(plan_view(&p, files));
+        let mut v = plan_view(&p, files);
+        v.layouts = st
+            .store
+            .service_layouts(p.id)
+            .await?
+            .iter()
+            .map(|l| layout_view(&snap, l))
+            .collect();
+        versions.push(v);
     }
     let in_force = versions.iter().find(|v| v.status == "approved").cloned();
     let pending = versions
