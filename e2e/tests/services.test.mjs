@@ -53,3 +53,27 @@ test('minutes at a speed are explained, and the page fits a phone', async () => 
   await screenshot(page, 'services-phone');
   await page.close();
 });
+
+test('a zone proposal is saved into the zone plan and shown there', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/services`, { waitUntil: 'networkidle' });
+  const zone = await page.$eval('select[name="zone"] option:nth-child(2)', (o) => o.value);
+  await page.selectOption('select[name="zone"]', zone);
+  await page.selectOption('select[name="type"]', 'clinic');
+  await page.fill('input[name="radius_m"]', '1500');
+  await page.fill('input[name="p"]', '2');
+  await page.click('#svc-plan');
+  await page.waitForSelector('#svc-save:not([hidden])');
+  await page.click('#svc-save-button');
+  const link = await page.waitForSelector('#svc-saved-link');
+  assert.match(await page.textContent('#svc-save-note'), /已保存到第 \d+ 版片区规划/);
+  await Promise.all([page.waitForURL(/\/zones\/\d+\/plan/), link.click()]);
+  await page.waitForLoadState('networkidle');
+  const text = await page.locator('#draft').innerText();
+  assert.match(text, /公共服务布局/);
+  assert.match(text, /卫生/);
+  assert.match(text, /中心服务区/);
+  await screenshot(page, 'plan-service-layout');
+  assert.deepEqual(page.__errors, []);
+  await page.close();
+});
