@@ -277,6 +277,86 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gongfu_core::work::Mechanism;
+    use gongfu_core::work::Percent;
+    use gongfu_core::work::committee::ActionStatus;
+    use gongfu_core::work::project::{Investment, ProjectKind, ProjectStatus};
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    fn project(id: i64, zone: i64, status: usize, end_day: u8, money: [i64; 6]) -> Project {
+        Project {
+            id,
+            zone,
+            name: format!("项目{id}"),
+            mechanism: Mechanism::Facilities,
+            kind: ProjectKind::Other,
+            lead_unit: "区农业农村局".into(),
+            villages: vec![],
+            investment: Investment {
+                planned: [Fen(money[0]), Fen(money[1]), Fen(money[2])],
+                actual: [Fen(money[3]), Fen(money[4]), Fen(money[5])],
+            },
+            start: None,
+            end: Some(date!(2025 - 06 - 01).replace_day(end_day).unwrap()),
+            status: ProjectStatus::ALL[status],
+            reported_progress: Percent::ZERO,
+            items: vec![],
+            origin: None,
+            note: String::new(),
+            version: 1,
+        }
+    }
+
+    fn action(id: i64, zone: i64, status: usize, due_day: u8) -> ActionItem {
+        ActionItem {
+            id,
+            zone,
+            decision: None,
+            title: "事项".into(),
+            owner_unit: "单位".into(),
+            owner_user: None,
+            due: date!(2025 - 06 - 01).replace_day(due_day).unwrap(),
+            status: ActionStatus::ALL[status],
+            done_on: None,
+            result: String::new(),
+            version: 1,
+        }
+    }
+
+    proptest! {
+        /// The district's figures are exactly the sum of the zones', money to the fen, and every
+        /// rate lies between 0 and 100 %.
+        #[test]
+        fn district_is_the_sum_of_its_zones(
+            ps in prop::collection::vec((1i64..6, 0usize..6, 1u8..29, prop::array::uniform6(0i64..1_000_000_000)), 0..40),
+            acts in prop::collection::vec((1i64..6, 0usize..4, 1u8..29), 0..40),
+        ) {
+            let projects: Vec<Project> = ps.iter().enumerate()
+                .map(|(i, (z, s, d, m))| project(i as i64, *z, *s, *d, *m)).collect();
+            let actions: Vec<ActionItem> = acts.iter().enumerate()
+                .map(|(i, (z, s, d))| action(i as i64, *z, *s, *d)).collect();
+            let day = date!(2025 - 06 - 15);
+            let (zones, total) = summarise(&projects, &actions, &[], day);
+            prop_assert_eq!(zones.iter().map(|w| w.projects).sum::<usize>(), total.projects);
+            prop_assert_eq!(zones.iter().map(|w| w.complete).sum::<usize>(), total.complete);
+            prop_assert_eq!(zones.iter().map(|w| w.overdue_projects).sum::<usize>(), total.overdue_projects);
+            prop_assert_eq!(zones.iter().map(|w| w.overdue_actions).sum::<usize>(), total.overdue_actions);
+            for i in 0..3 {
+                prop_assert_eq!(zones.iter().map(|w| w.planned[i]).sum::<Fen>(), total.planned[i]);
+                prop_assert_eq!(zones.iter().map(|w| w.actual[i]).sum::<Fen>(), total.actual[i]);
+            }
+            prop_assert_eq!(
+                total.planned_total(),
+                projects.iter().map(|p| p.investment.planned_total()).sum::<Fen>()
+            );
+            for w in zones.iter().chain(std::iter::once(&total)) {
+                prop_assert!((0..=10_000).contains(&w.completion_bp));
+                prop_assert!(w.overdue_projects <= w.projects - w.complete);
+                prop_assert!(w.overdue_actions <= w.open_actions);
+            }
+        }
+    }
 
     #[test]
     fn ratios_round_half_up() {
