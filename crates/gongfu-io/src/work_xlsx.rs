@@ -2,7 +2,8 @@
 //! templates and importers.
 //!
 //! One sheet per workbook, one row per project / milestone / action item. A row with an 编号
-//! changes that record; a row without one adds a record. The importers read every cell as the
+//! changes that record and carries the 版本 it was exported at (the store refuses it when the
+//! record has changed since); a row without one adds a record and has no 版本. The importers read every cell as the
 //! text a person would have typed (numbers without float artefacts, Excel dates as
 //! YYYY-MM-DD) into the core drafts ([`ProjectDraft`], [`MilestoneDraft`], [`ActionDraft`]),
 //! check each draft with its own `parse`, and report every bad cell of every row at once as
@@ -79,9 +80,12 @@ pub const COL_OWNER: &str = "责任单位";
 pub const COL_DEADLINE: &str = "完成时限";
 pub const COL_FINISHED_ON: &str = "完成日期";
 pub const COL_RESULT: &str = "办理结果";
+/// The version a record was exported at (all three workbooks): an update whose version is
+/// no longer the database's is refused, so two people never overwrite each other unseen.
+pub const COL_VERSION: &str = "版本";
 
 /// The 项目清单 header row, in the order export and template write it.
-pub const PROJECT_HEADERS: [&str; 20] = [
+pub const PROJECT_HEADERS: [&str; 21] = [
     COL_PROJECT_ID,
     COL_ZONE_ID,
     COL_ZONE,
@@ -102,10 +106,11 @@ pub const PROJECT_HEADERS: [&str; 20] = [
     COL_PROGRESS,
     COL_OVERDUE,
     COL_NOTE,
+    COL_VERSION,
 ];
 
 /// The 里程碑 header row.
-pub const MILESTONE_HEADERS: [&str; 8] = [
+pub const MILESTONE_HEADERS: [&str; 9] = [
     COL_MILESTONE_ID,
     COL_PROJECT_ID,
     COL_PROJECT_NAME,
@@ -114,10 +119,11 @@ pub const MILESTONE_HEADERS: [&str; 8] = [
     COL_DONE_ON,
     COL_EXPLANATION,
     COL_OVERDUE,
+    COL_VERSION,
 ];
 
 /// The 待办事项 header row.
-pub const ACTION_HEADERS: [&str; 11] = [
+pub const ACTION_HEADERS: [&str; 12] = [
     COL_ACTION_ID,
     COL_ZONE_ID,
     COL_ZONE,
@@ -129,6 +135,7 @@ pub const ACTION_HEADERS: [&str; 11] = [
     COL_FINISHED_ON,
     COL_RESULT,
     COL_OVERDUE,
+    COL_VERSION,
 ];
 
 // Positions in PROJECT_HEADERS.
@@ -149,6 +156,7 @@ mod p {
     pub const PROGRESS: usize = 17;
     pub const OVERDUE: usize = 18;
     pub const NOTE: usize = 19;
+    pub const VERSION: usize = 20;
     /// For reading only: the importer ignores them, and a file may lack them.
     pub const READ_ONLY: [usize; 2] = [ZONE, OVERDUE];
 }
@@ -163,6 +171,7 @@ mod m {
     pub const DONE_ON: usize = 5;
     pub const NOTE: usize = 6;
     pub const OVERDUE: usize = 7;
+    pub const VERSION: usize = 8;
     pub const READ_ONLY: [usize; 2] = [PROJECT_NAME, OVERDUE];
 }
 
@@ -179,6 +188,7 @@ mod a {
     pub const DONE_ON: usize = 8;
     pub const RESULT: usize = 9;
     pub const OVERDUE: usize = 10;
+    pub const VERSION: usize = 11;
     pub const READ_ONLY: [usize; 3] = [ZONE, SOURCE, OVERDUE];
 }
 
@@ -333,6 +343,7 @@ fn write_projects_sheet(
             g.int(r, p::PROGRESS as u16, i64::from(pr.progress().get()))?;
             write_overdue(&mut g, r, p::OVERDUE, pr.days_overdue(ctx.today))?;
             g.text(r, p::NOTE as u16, &pr.note)?;
+            g.int(r, p::VERSION as u16, pr.version)?;
         }
     }
     g.finish()
@@ -358,6 +369,7 @@ fn write_milestones_sheet(
         write_date(&mut g, f, r, m::DONE_ON, ms.done_on)?;
         g.text(r, m::NOTE as u16, &ms.note)?;
         write_overdue(&mut g, r, m::OVERDUE, ms.days_overdue(today))?;
+        g.int(r, m::VERSION as u16, ms.version)?;
     }
     g.finish()
 }
@@ -388,9 +400,13 @@ fn write_actions_sheet(
             g.text(r, a::OWNER as u16, &item.owner_unit)?;
             write_date(&mut g, f, r, a::DUE, Some(item.due))?;
             g.text(r, a::STATUS as u16, item.status.label())?;
-            write_date(&mut g, f, r, a::DONE_ON, item.done_on)?;
+            // The store records the day of a cancellation too; the sheet shows a 完成日期
+            // only for 已完成, as the importer reads it.
+            let done_on = item.done_on.filter(|_| item.status == ActionStatus::Done);
+            write_date(&mut g, f, r, a::DONE_ON, done_on)?;
             g.text(r, a::RESULT as u16, &item.result)?;
             write_overdue(&mut g, r, a::OVERDUE, item.days_overdue(ctx.today))?;
+            g.int(r, a::VERSION as u16, item.version)?;
         }
     }
     g.finish()
@@ -503,6 +519,13 @@ fn guide(
     Ok(())
 }
 
+/// The 版本 line of a 填表说明.
+fn version_rule(what: &str) -> String {
+    format!(
+        "修改已有{what}时必填，请保留导出文件中的数字，不要改动；新增{what}（编号为空）请留空。导入时若该{what}在导出后已被他人修改（版本已变），该行报错且整个文件不导入：请重新导出最新数据后再改，以免覆盖他人的修改。"
+    )
+}
+
 fn money_rule(what: &str) -> String {
     format!(
         "选填。{what}，单位元，不小于 0，最多两位小数（精确到分），不超过 100 亿元；留空按 0 计。"
@@ -521,7 +544,7 @@ pub fn projects_template() -> Result<Vec<u8>, IoError> {
     let columns: Vec<(&str, String)> = vec![
         (
             COL_PROJECT_ID,
-            "新增项目请留空；修改已有项目时保留导出文件中的编号。同一编号在文件中只能出现一次。".into(),
+            "新增项目请留空；修改已有项目时保留导出文件中的编号（同时保留版本）。同一编号在文件中只能出现一次。".into(),
         ),
         (
             COL_ZONE_ID,
@@ -568,7 +591,7 @@ pub fn projects_template() -> Result<Vec<u8>, IoError> {
         (
             COL_STATUS,
             format!(
-                "选填。{statuses}之一；留空表示不改变状态（新增项目为「谋划」）。状态只能按下方的流程推进，不能回退。"
+                "选填。{statuses}之一；留空表示不改变状态（新增项目为「谋划」）。修改已有项目的状态只能按下方的流程推进一步，不能回退；转为「在建」须有开工日期，转为「完工」须子项和里程碑全部完成。新增项目可直接登记为任一状态，「在建」及以后的须填写开工日期。"
             ),
         ),
         (
@@ -583,6 +606,7 @@ pub fn projects_template() -> Result<Vec<u8>, IoError> {
                 gongfu_core::work::project::NOTE_MAX
             ),
         ),
+        (COL_VERSION, version_rule("项目")),
     ];
     let flow: Vec<(String, String)> = ProjectStatus::ALL
         .into_iter()
@@ -622,7 +646,7 @@ pub fn milestones_template() -> Result<Vec<u8>, IoError> {
     let columns: Vec<(&str, String)> = vec![
         (
             COL_MILESTONE_ID,
-            "新增里程碑请留空；修改已有里程碑时保留导出文件中的编号。同一编号在文件中只能出现一次。".into(),
+            "新增里程碑请留空；修改已有里程碑时保留导出文件中的编号（同时保留版本）。同一编号在文件中只能出现一次。".into(),
         ),
         (
             COL_PROJECT_ID,
@@ -649,6 +673,7 @@ pub fn milestones_template() -> Result<Vec<u8>, IoError> {
             ),
         ),
         (COL_OVERDUE, "仅供阅读：导出当天计算，导入时不使用。".into()),
+        (COL_VERSION, version_rule("里程碑")),
     ];
     guide(&mut book, &f, &columns, &[])?;
     Ok(book.save_to_buffer()?)
@@ -662,7 +687,7 @@ pub fn actions_template() -> Result<Vec<u8>, IoError> {
     let columns: Vec<(&str, String)> = vec![
         (
             COL_ACTION_ID,
-            "新增待办请留空；修改已有待办时保留导出文件中的编号。同一编号在文件中只能出现一次。".into(),
+            "新增待办请留空；修改已有待办时保留导出文件中的编号（同时保留版本）。同一编号在文件中只能出现一次。".into(),
         ),
         (
             COL_ZONE_ID,
@@ -693,7 +718,7 @@ pub fn actions_template() -> Result<Vec<u8>, IoError> {
         ),
         (
             COL_STATUS,
-            "选填。未开始、推进中、已完成、已取消之一；留空表示不改变状态（新增待办为「未开始」）。已完成、已取消的待办不能再改状态。".into(),
+            "选填。未开始、推进中、已完成、已取消之一；留空表示不改变状态（新增待办为「未开始」）。已完成、已取消的待办不能再改状态，也不能再修改其他内容。".into(),
         ),
         (
             COL_FINISHED_ON,
@@ -707,6 +732,7 @@ pub fn actions_template() -> Result<Vec<u8>, IoError> {
             ),
         ),
         (COL_OVERDUE, "仅供阅读：导出当天计算，导入时不使用。".into()),
+        (COL_VERSION, version_rule("待办")),
     ];
     let flow: Vec<(String, String)> = ActionStatus::ALL
         .into_iter()
@@ -745,6 +771,8 @@ pub struct ProjectRow {
     pub row: usize,
     /// 项目编号: `None` adds a project.
     pub id: Option<i64>,
+    /// 版本: the version the project was exported at; given exactly when `id` is.
+    pub version: Option<i64>,
     /// 片区编号.
     pub zone: i64,
     pub draft: ProjectDraft,
@@ -758,6 +786,8 @@ pub struct MilestoneRow {
     pub row: usize,
     /// 里程碑编号: `None` adds a milestone.
     pub id: Option<i64>,
+    /// 版本: given exactly when `id` is.
+    pub version: Option<i64>,
     /// 项目编号.
     pub project: i64,
     pub draft: MilestoneDraft,
@@ -769,6 +799,8 @@ pub struct ActionRow {
     pub row: usize,
     /// 待办编号: `None` adds an action item.
     pub id: Option<i64>,
+    /// 版本: given exactly when `id` is.
+    pub version: Option<i64>,
     /// 片区编号.
     pub zone: i64,
     pub draft: ActionDraft,
@@ -1015,6 +1047,39 @@ impl<'a, const N: usize> RowReader<'a, N> {
         }
     }
 
+    /// The 版本 of a row whose 编号 read as `id`: required with an 编号, refused without one.
+    /// `None` when reported.
+    fn version(&mut self, k: usize, id: Result<Option<i64>, ()>) -> Option<Option<i64>> {
+        let c = self.cell(k);
+        match id {
+            Ok(None) if is_blank(c) => Some(None),
+            Ok(None) => {
+                self.bad(
+                    k,
+                    shown(c),
+                    "新增的记录（编号为空）不填写版本：版本由系统生成；修改已有记录请同时保留导出文件中的编号和版本".to_string(),
+                );
+                None
+            }
+            Ok(Some(_)) => match self.id(k) {
+                Ok(Some(v)) => Some(Some(v)),
+                Ok(None) => {
+                    self.bad(
+                        k,
+                        String::new(),
+                        "修改已有记录时版本为必填项：请保留导出文件中的版本，不要改动".to_string(),
+                    );
+                    None
+                }
+                Err(()) => None,
+            },
+            Err(()) => {
+                let _ = self.id(k);
+                None
+            }
+        }
+    }
+
     /// A required 编号.
     fn required_id(&mut self, k: usize) -> Option<i64> {
         match self.id(k) {
@@ -1165,7 +1230,8 @@ fn project_field(d: &ProjectDraft, k: usize) -> String {
 /// reason: an 项目编号 or 片区编号 that is not a positive whole number, a missing 片区编号, an
 /// unknown 状态, every field error of [`ProjectDraft::parse`] (name, mechanism, type, lead
 /// unit, village codes, amounts in yuan with at most two decimals, dates as YYYY-MM-DD, end
-/// before start, progress 0–100, note length), an error value in a cell, and the same
+/// before start, progress 0–100, note length), a 版本 missing beside an 项目编号 or given
+/// without one (all three sheets), an error value in a cell, and the same
 /// 项目编号 twice in the file. Blank rows are skipped; a file without data rows, or that is
 /// not .xlsx, is one error on row 0.
 pub fn parse_projects_xlsx(bytes: &[u8]) -> Result<Vec<ProjectRow>, Vec<RowError>> {
@@ -1193,6 +1259,7 @@ pub fn parse_projects_xlsx(bytes: &[u8]) -> Result<Vec<ProjectRow>, Vec<RowError
         if let Ok(Some(id)) = id {
             ids.entry(id).or_default().push(n);
         }
+        let version = r.version(p::VERSION, id);
         let zone = r.required_id(p::ZONE_ID);
         let draft = ProjectDraft {
             name: r.text(p::NAME),
@@ -1226,10 +1293,13 @@ pub fn parse_projects_xlsx(bytes: &[u8]) -> Result<Vec<ProjectRow>, Vec<RowError
         if let Err(es) = draft.parse() {
             r.draft_errors(es, project_column, |k| project_field(&draft, k));
         }
-        if let (true, Ok(id), Some(zone), Some(status)) = (r.errors.is_empty(), id, zone, status) {
+        if let (true, Ok(id), Some(version), Some(zone), Some(status)) =
+            (r.errors.is_empty(), id, version, zone, status)
+        {
             out.push(ProjectRow {
                 row: n,
                 id,
+                version,
                 zone,
                 draft,
                 status,
@@ -1293,6 +1363,7 @@ pub fn parse_milestones_xlsx(bytes: &[u8]) -> Result<Vec<MilestoneRow>, Vec<RowE
         if let Ok(Some(id)) = id {
             ids.entry(id).or_default().push(n);
         }
+        let version = r.version(m::VERSION, id);
         let project = r.required_id(m::PROJECT);
         let draft = MilestoneDraft {
             name: r.text(m::NAME),
@@ -1303,10 +1374,13 @@ pub fn parse_milestones_xlsx(bytes: &[u8]) -> Result<Vec<MilestoneRow>, Vec<RowE
         if let Err(es) = draft.parse() {
             r.draft_errors(es, milestone_column, |k| milestone_field(&draft, k));
         }
-        if let (true, Ok(id), Some(project)) = (r.errors.is_empty(), id, project) {
+        if let (true, Ok(id), Some(version), Some(project)) =
+            (r.errors.is_empty(), id, version, project)
+        {
             out.push(MilestoneRow {
                 row: n,
                 id,
+                version,
                 project,
                 draft,
             });
@@ -1369,6 +1443,7 @@ pub fn parse_actions_xlsx(bytes: &[u8]) -> Result<Vec<ActionRow>, Vec<RowError>>
         if let Ok(Some(id)) = id {
             ids.entry(id).or_default().push(n);
         }
+        let version = r.version(a::VERSION, id);
         let zone = r.required_id(a::ZONE_ID);
         let draft = ActionDraft {
             title: r.text(a::TITLE),
@@ -1435,12 +1510,13 @@ pub fn parse_actions_xlsx(bytes: &[u8]) -> Result<Vec<ActionRow>, Vec<RowError>>
         if let Err(es) = draft.parse() {
             r.draft_errors(es, action_column, |k| action_field(&draft, k));
         }
-        if let (true, Ok(id), Some(zone), Some(status), Some(done_on)) =
-            (r.errors.is_empty(), id, zone, status, done_on)
+        if let (true, Ok(id), Some(version), Some(zone), Some(status), Some(done_on)) =
+            (r.errors.is_empty(), id, version, zone, status, done_on)
         {
             out.push(ActionRow {
                 row: n,
                 id,
+                version,
                 zone,
                 draft,
                 status,

@@ -162,7 +162,13 @@ fn actions() -> Vec<(ActionItem, String)> {
             String::new(),
         ),
         (
-            item(23, ActionStatus::Cancelled, None, "并入其他项目"),
+            // A cancellation's day is stored, but not shown as a 完成日期.
+            item(
+                23,
+                ActionStatus::Cancelled,
+                Some(date!(2025 - 07 - 02)),
+                "并入其他项目",
+            ),
             String::new(),
         ),
     ]
@@ -275,6 +281,7 @@ fn projects_export_reads_back_as_the_same_drafts() {
     for (i, (r, p)) in parsed.iter().zip(&all).enumerate() {
         assert_eq!(r.row, i + 2);
         assert_eq!(r.id, Some(p.id));
+        assert_eq!(r.version, Some(p.version));
         assert_eq!(r.zone, p.zone);
         assert_eq!(r.status, Some(p.status));
         assert_eq!(r.draft.parse().unwrap(), spec_of(p), "row {}", r.row);
@@ -315,6 +322,7 @@ fn milestones_export_reads_back_as_the_same_drafts() {
     for (i, (r, (m, _))) in parsed.iter().zip(&all).enumerate() {
         assert_eq!(r.row, i + 2);
         assert_eq!(r.id, Some(m.id));
+        assert_eq!(r.version, Some(m.version));
         assert_eq!(r.project, m.project);
         assert_eq!(
             r.draft.parse().unwrap(),
@@ -346,9 +354,13 @@ fn actions_export_reads_back_as_the_same_drafts() {
     for (i, (r, (a, _))) in parsed.iter().zip(&all).enumerate() {
         assert_eq!(r.row, i + 2);
         assert_eq!(r.id, Some(a.id));
+        assert_eq!(r.version, Some(a.version));
         assert_eq!(r.zone, a.zone);
         assert_eq!(r.status, Some(a.status));
-        assert_eq!(r.done_on, a.done_on);
+        assert_eq!(
+            r.done_on,
+            a.done_on.filter(|_| a.status == ActionStatus::Done)
+        );
         assert_eq!(r.result, a.result);
         let spec = r.draft.parse().unwrap();
         assert_eq!(
@@ -726,6 +738,66 @@ fn bad_milestone_and_action_cells_are_named() {
     assert!(at(&errors, 7, COL_RESULT), "{errors:#?}");
     assert!(!errors.iter().any(|e| e.row == 8), "{errors:#?}");
     assert!(errors.iter().all(|e| has_chinese(&e.reason)));
+}
+
+#[test]
+fn a_version_goes_with_an_id_and_only_with_one() {
+    let h = MILESTONE_HEADERS;
+    let base = [
+        (COL_PROJECT_ID, C::N(3.0)),
+        (COL_MILESTONE, s("完成施工招标")),
+        (COL_DUE, s("2025-04-30")),
+    ];
+    let with = |extra: &[(&'static str, C)]| {
+        let mut cells: Vec<(&str, C)> = base.to_vec();
+        cells.extend(extra.iter().cloned());
+        row(&h, &cells)
+    };
+    let file = workbook(
+        MILESTONES_SHEET,
+        &[
+            header(&h),
+            // 2: new, no version: good
+            with(&[]),
+            // 3: change with its version: good
+            with(&[(COL_MILESTONE_ID, C::N(11.0)), (COL_VERSION, C::N(4.0))]),
+            // 4: change without a version
+            with(&[(COL_MILESTONE_ID, C::N(12.0))]),
+            // 5: new with a version
+            with(&[(COL_VERSION, C::N(1.0))]),
+            // 6: a version that is not a positive whole number
+            with(&[(COL_MILESTONE_ID, C::N(13.0)), (COL_VERSION, s("二"))]),
+        ],
+    );
+    let errors = parse_milestones_xlsx(&file).unwrap_err();
+    for r in [4, 5, 6] {
+        assert!(at(&errors, r, COL_VERSION), "row {r}: {errors:#?}");
+    }
+    assert!(!errors.iter().any(|e| e.row < 4), "{errors:#?}");
+    assert!(errors.iter().all(|e| has_chinese(&e.reason)));
+    let file = workbook(
+        MILESTONES_SHEET,
+        &[
+            header(&h),
+            with(&[]),
+            with(&[(COL_MILESTONE_ID, C::N(11.0)), (COL_VERSION, C::N(4.0))]),
+        ],
+    );
+    let rows = parse_milestones_xlsx(&file).unwrap();
+    assert_eq!((rows[0].id, rows[0].version), (None, None));
+    assert_eq!((rows[1].id, rows[1].version), (Some(11), Some(4)));
+    // The column itself is required: without it an update could not be checked.
+    let no_version: Vec<&str> = PROJECT_HEADERS
+        .iter()
+        .copied()
+        .filter(|c| *c != COL_VERSION)
+        .collect();
+    let file = workbook(PROJECTS_SHEET, &[header(&no_version)]);
+    let errors = parse_projects_xlsx(&file).unwrap_err();
+    assert!(
+        errors[0].reason.contains(&format!("「{COL_VERSION}」")),
+        "{errors:#?}"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod siting_api;
 pub mod statics;
 pub mod views;
 pub mod work_api;
+pub mod work_xlsx_api;
 
 use axum::Router;
 use axum::routing::get;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .merge(api::routes())
         .merge(work_api::routes())
+        .merge(work_xlsx_api::routes())
         .merge(pages::routes())
         .route("/static/{*path}", get(statics::serve))
         .route("/favicon.ico", get(statics::favicon))

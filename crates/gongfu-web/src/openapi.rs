@@ -428,6 +428,60 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "下载附件（照片直接显示，文档下载）",
         "",
     ),
+    (
+        "get",
+        "/api/v1/export/projects.xlsx",
+        "导出项目清单（筛选参数同 GET /api/v1/projects；含版本列，修改后可原样导入）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/export/milestones.xlsx",
+        "导出里程碑（可选 zone 片区）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/export/actions.xlsx",
+        "导出待办事项（筛选参数同 GET /api/v1/actions）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/import/projects/template.xlsx",
+        "下载项目清单导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/import/milestones/template.xlsx",
+        "下载里程碑导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/import/actions/template.xlsx",
+        "下载待办事项导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/projects",
+        "导入项目清单（xlsx 请求体；有编号的行修改该项目，须带导出时的版本，他人已修改则该行报错；mode=dry_run 对照数据库列出所有行的问题，mode=apply 全部无误才在一个事务中全部写入）",
+        "xlsx",
+    ),
+    (
+        "post",
+        "/api/v1/import/milestones",
+        "导入里程碑（xlsx 请求体；规则同项目清单导入）",
+        "xlsx",
+    ),
+    (
+        "post",
+        "/api/v1/import/actions",
+        "导入待办事项（xlsx 请求体；规则同项目清单导入；状态变化须符合流转规则）",
+        "xlsx",
+    ),
 ];
 
 fn schemas() -> Value {

@@ -17,6 +17,7 @@
 pub mod actors;
 pub mod attachments;
 pub mod committee;
+pub mod import;
 pub mod projects;
 pub mod summary;
 pub mod zone_plan;

@@ -14,6 +14,7 @@ mod projects;
 mod services;
 mod villages;
 mod work;
+mod work_import;
 mod zones;
 
 use crate::AppState;
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         .route("/planning/compare", get(planning::compare))
         .route("/services", get(services::page))
         .merge(work::routes())
+        .merge(work_import::routes())
         .merge(actors::routes())
 }
 

@@ -1,0 +1,181 @@
+//! 片区工作 Excel 导入导出: one page with the three workbooks (项目清单, 里程碑, 待办事项),
+//! each with its template, its export and an upload form. An upload is first checked (试导入:
+//! every row error, from the file and against the database, by row and column); when it
+//! passes, 确认导入 sends the checked file back and it is written all or nothing.
+
+use super::Layout;
+use super::villages::messages;
+use crate::AppState;
+use crate::api::RequestActor;
+use crate::error::{ApiError, PageError};
+use crate::work_xlsx_api::{Kind, refused, run_work_import};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use gongfu_store::work::import::{ImportRowError, WorkImportReport};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/work/import", get(page))
+        .route("/work/import/{kind}", post(submit))
+}
+
+/// One workbook's section of the page.
+pub struct Section {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub template_url: String,
+    pub export_url: String,
+    pub note: &'static str,
+    /// The report of the upload just made, in this section.
+    pub report: Option<WorkImportReport>,
+    pub file_name: String,
+    /// The checked file, hex-encoded, carried by the 确认导入 form.
+    pub data: String,
+}
+
+impl Section {
+    fn new(kind: Kind) -> Section {
+        Section {
+            key: kind.key(),
+            label: kind.label(),
+            template_url: format!("/api/v1/import/{}/template.xlsx", kind.key()),
+            export_url: format!("/api/v1/export/{}.xlsx", kind.key()),
+            note: match kind {
+                Kind::Projects => {
+                    "每行一个项目。新增项目的项目编号和版本留空；修改已有项目请先导出，在导出文件上修改，保留编号和版本。状态只能按流程推进。"
+                }
+                Kind::Milestones => {
+                    "每行一个里程碑，按项目编号归属项目。修改已有里程碑请先导出，保留里程碑编号和版本。"
+                }
+                Kind::Actions => {
+                    "每行一项待办。办结（已完成）须填写办理结果，取消须说明原因；已办结的待办不能再修改。修改请先导出，保留待办编号和版本。"
+                }
+            },
+            report: None,
+            file_name: String::new(),
+            data: String::new(),
+        }
+    }
+
+    /// Whether this section's report is a dry run that passed (确认导入 is offered).
+    pub fn can_apply(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| r.ok && !r.applied)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "work_import.html")]
+pub struct WorkImportPage {
+    pub layout: Layout,
+    pub sections: Vec<Section>,
+}
+
+async fn layout(st: &AppState) -> Result<Layout, ApiError> {
+    let snap = st.store.snapshot().await?;
+    Ok(Layout::new("片区工作 Excel 导入导出", "work", snap.is_demo))
+}
+
+pub async fn page(State(st): State<AppState>) -> Result<Response, PageError> {
+    Ok(WorkImportPage {
+        layout: layout(&st).await?,
+        sections: Kind::ALL.into_iter().map(Section::new).collect(),
+    }
+    .into_response())
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim().as_bytes();
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    s.chunks(2)
+        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+        .collect()
+}
+
+fn one_error(reason: String) -> WorkImportReport {
+    refused(vec![ImportRowError {
+        row: 0,
+        column: String::new(),
+        value: String::new(),
+        reason,
+    }])
+}
+
+pub async fn submit(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Path(kind): Path<String>,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    let kind = Kind::parse(&kind).ok_or_else(|| ApiError::not_found("没有这种导入"))?;
+    let mut mode = String::from("dry_run");
+    let mut file_name = String::new();
+    let mut bytes: Vec<u8> = Vec::new();
+    let upload_err = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request(format!("上传失败：{e}"))
+    };
+    while let Some(field) = form.next_field().await.map_err(upload_err)? {
+        match field.name().unwrap_or("") {
+            "mode" => mode = field.text().await.unwrap_or_default(),
+            "file_name" => file_name = field.text().await.unwrap_or_default(),
+            "data" => {
+                let text = field.text().await.map_err(upload_err)?;
+                bytes = hex_decode(&text).unwrap_or_default();
+            }
+            "file" => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let b = field.bytes().await.map_err(upload_err)?;
+                if !b.is_empty() {
+                    file_name = name;
+                    bytes = b.to_vec();
+                }
+            }
+            _ => {}
+        }
+    }
+    let report = if bytes.is_empty() {
+        one_error("请先选择要上传的文件".into())
+    } else {
+        match run_work_import(&st, &actor, kind, &bytes, mode == "apply").await {
+            Ok(r) => r,
+            Err(e) => one_error(messages(e).join("；")),
+        }
+    };
+    let status = if report.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut sections: Vec<Section> = Kind::ALL.into_iter().map(Section::new).collect();
+    if let Some(s) = sections.iter_mut().find(|s| s.key == kind.key()) {
+        s.data = if report.ok && !report.applied {
+            hex_encode(&bytes)
+        } else {
+            String::new()
+        };
+        s.file_name = file_name;
+        s.report = Some(report);
+    }
+    Ok((
+        status,
+        WorkImportPage {
+            layout: layout(&st).await?,
+            sections,
+        },
+    )
+        .into_response())
+}

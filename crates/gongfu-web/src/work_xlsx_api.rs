@@ -1,0 +1,402 @@
+//! The zone work workbooks over HTTP (片区工作 Excel 导入导出): 项目清单, 里程碑 and 待办事项
+//! exported with the list filters, their import templates, and the imports — a dry run that
+//! lists every row error (the file's own and those found against the database), then an apply
+//! that writes every row or none. Rows changing a record carry the 版本 they were exported
+//! at; a record changed since is a row error, never a silent overwrite.
+
+use crate::AppState;
+use crate::api::{RequestActor, xlsx_response};
+use crate::error::ApiError;
+use crate::work_api::{ActionQuery, ProjectQuery};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use gongfu_core::DomainError;
+use gongfu_core::village::date_string;
+use gongfu_core::work::project::Milestone;
+use gongfu_io::RowError;
+use gongfu_io::work_xlsx::{self, WorkExport, snapshot_zone_names};
+use gongfu_store::Actor;
+use gongfu_store::work::import::{
+    ActionImportRow, ImportRowError, MilestoneImportRow, ProjectImportRow, WorkImportReport,
+};
+use gongfu_store::work::projects::ProjectFilter;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/export/projects.xlsx", get(export_projects))
+        .route("/api/v1/export/milestones.xlsx", get(export_milestones))
+        .route("/api/v1/export/actions.xlsx", get(export_actions))
+        .route("/api/v1/import/projects", post(import_projects))
+        .route("/api/v1/import/milestones", post(import_milestones))
+        .route("/api/v1/import/actions", post(import_actions))
+        .route(
+            "/api/v1/import/projects/template.xlsx",
+            get(|| template(Kind::Projects)),
+        )
+        .route(
+            "/api/v1/import/milestones/template.xlsx",
+            get(|| template(Kind::Milestones)),
+        )
+        .route(
+            "/api/v1/import/actions/template.xlsx",
+            get(|| template(Kind::Actions)),
+        )
+}
+
+/// Which workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Projects,
+    Milestones,
+    Actions,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Projects, Kind::Milestones, Kind::Actions];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Projects => "projects",
+            Kind::Milestones => "milestones",
+            Kind::Actions => "actions",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == s)
+    }
+
+    /// The sheet's name: 项目清单, 里程碑, 待办事项.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Projects => work_xlsx::PROJECTS_SHEET,
+            Kind::Milestones => work_xlsx::MILESTONES_SHEET,
+            Kind::Actions => work_xlsx::ACTIONS_SHEET,
+        }
+    }
+}
+
+fn io_err(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "export_failed",
+        format!("生成文件失败：{e}"),
+    )
+}
+
+async fn template(kind: Kind) -> Result<Response, ApiError> {
+    let bytes = match kind {
+        Kind::Projects => work_xlsx::projects_template(),
+        Kind::Milestones => work_xlsx::milestones_template(),
+        Kind::Actions => work_xlsx::actions_template(),
+    }
+    .map_err(io_err)?;
+    Ok(xlsx_response(
+        bytes,
+        &format!("{}导入模板.xlsx", kind.label()),
+    ))
+}
+
+async fn export_projects(
+    State(st): State<AppState>,
+    Query(q): Query<ProjectQuery>,
+) -> Result<Response, ApiError> {
+    let today = st.today();
+    let filter = q.parse(today)?;
+    let snap = st.store.snapshot().await?;
+    let rows = st.store.projects(&filter).await?;
+    let names = snapshot_zone_names(&snap);
+    let mut ctx = WorkExport::new(today, &names);
+    ctx.demo = snap.is_demo;
+    Ok(xlsx_response(
+        work_xlsx::export_projects(&rows, &ctx).map_err(io_err)?,
+        "项目清单.xlsx",
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ZoneQuery {
+    pub zone: Option<String>,
+}
+
+async fn export_milestones(
+    State(st): State<AppState>,
+    Query(q): Query<ZoneQuery>,
+) -> Result<Response, ApiError> {
+    let today = st.today();
+    let zone = match q.zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+        None => None,
+        Some(z) => Some(z.parse::<i64>().map_err(|_| {
+            ApiError::invalid(vec![DomainError::new(
+                "invalid_id",
+                "zone",
+                format!("片区编号「{z}」无效：应为整数"),
+            )])
+        })?),
+    };
+    let snap = st.store.snapshot().await?;
+    let projects: HashMap<i64, String> = st
+        .store
+        .projects(&ProjectFilter {
+            zone,
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let rows: Vec<(Milestone, String)> = st
+        .store
+        .milestones()
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            let name = projects.get(&m.project)?.clone();
+            Some((m, name))
+        })
+        .collect();
+    let names = snapshot_zone_names(&snap);
+    let mut ctx = WorkExport::new(today, &names);
+    ctx.demo = snap.is_demo;
+    Ok(xlsx_response(
+        work_xlsx::export_milestones(&rows, &ctx).map_err(io_err)?,
+        "里程碑.xlsx",
+    ))
+}
+
+async fn export_actions(
+    State(st): State<AppState>,
+    Query(q): Query<ActionQuery>,
+) -> Result<Response, ApiError> {
+    let today = st.today();
+    let filter = q.parse(today)?;
+    let snap = st.store.snapshot().await?;
+    let items = st.store.actions(&filter).await?;
+    // Where each item came from: the meeting and its decision.
+    let mut sources: HashMap<i64, String> = HashMap::new();
+    if items.iter().any(|a| a.decision.is_some()) {
+        for m in st.store.meetings(filter.zone).await? {
+            for d in &m.decisions {
+                sources.insert(
+                    d.id,
+                    format!("{} {} · 决定 {}", date_string(m.held_on), m.title, d.seq),
+                );
+            }
+        }
+    }
+    let rows: Vec<_> = items
+        .into_iter()
+        .map(|a| {
+            let source = a
+                .decision
+                .and_then(|d| sources.get(&d).cloned())
+                .unwrap_or_default();
+            (a, source)
+        })
+        .collect();
+    let names = snapshot_zone_names(&snap);
+    let mut ctx = WorkExport::new(today, &names);
+    ctx.demo = snap.is_demo;
+    Ok(xlsx_response(
+        work_xlsx::export_actions(&rows, &ctx).map_err(io_err)?,
+        "待办事项.xlsx",
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ImportQuery {
+    /// `dry_run` (default) only checks; `apply` writes, all or nothing.
+    pub mode: Option<String>,
+}
+
+fn store_errors(errors: Vec<RowError>) -> Vec<ImportRowError> {
+    errors
+        .into_iter()
+        .map(|e| ImportRowError {
+            row: e.row,
+            column: e.column,
+            value: e.value,
+            reason: e.reason,
+        })
+        .collect()
+}
+
+/// A report of a file that could not be read.
+pub fn refused(errors: Vec<ImportRowError>) -> WorkImportReport {
+    WorkImportReport {
+        ok: false,
+        applied: false,
+        errors,
+        ..WorkImportReport::default()
+    }
+}
+
+/// An 编号 with the version beside it (the parsers give both or neither).
+fn existing(id: Option<i64>, version: Option<i64>) -> Option<(i64, i64)> {
+    id.map(|id| (id, version.unwrap_or(0)))
+}
+
+/// The drafts the parser checked, as specs (a draft that no longer parses is a row error).
+fn spec_or_error<T>(
+    row: usize,
+    parsed: Result<T, Vec<DomainError>>,
+    errors: &mut Vec<ImportRowError>,
+) -> Option<T> {
+    match parsed {
+        Ok(s) => Some(s),
+        Err(es) => {
+            errors.extend(es.into_iter().map(|e| ImportRowError {
+                row,
+                column: String::new(),
+                value: String::new(),
+                reason: e.message,
+            }));
+            None
+        }
+    }
+}
+
+/// Checks a zone work workbook against the file rules and the database, and with `apply`
+/// writes it, all or nothing.
+pub async fn run_work_import(
+    st: &AppState,
+    actor: &Actor,
+    kind: Kind,
+    bytes: &[u8],
+    apply: bool,
+) -> Result<WorkImportReport, ApiError> {
+    let mut errors = Vec::new();
+    let report = match kind {
+        Kind::Projects => {
+            let rows = match work_xlsx::parse_projects_xlsx(bytes) {
+                Ok(rows) => rows,
+                Err(e) => return Ok(refused(store_errors(e))),
+            };
+            let rows: Vec<ProjectImportRow> = rows
+                .into_iter()
+                .filter_map(|r| {
+                    let spec = spec_or_error(r.row, r.draft.parse(), &mut errors)?;
+                    Some(ProjectImportRow {
+                        row: r.row,
+                        existing: existing(r.id, r.version),
+                        zone: r.zone,
+                        spec,
+                        status: r.status,
+                    })
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Ok(refused(errors));
+            }
+            st.store.import_projects(actor, &rows, apply).await?
+        }
+        Kind::Milestones => {
+            let rows = match work_xlsx::parse_milestones_xlsx(bytes) {
+                Ok(rows) => rows,
+                Err(e) => return Ok(refused(store_errors(e))),
+            };
+            let rows: Vec<MilestoneImportRow> = rows
+                .into_iter()
+                .filter_map(|r| {
+                    let spec = spec_or_error(r.row, r.draft.parse(), &mut errors)?;
+                    Some(MilestoneImportRow {
+                        row: r.row,
+                        existing: existing(r.id, r.version),
+                        project: r.project,
+                        spec,
+                    })
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Ok(refused(errors));
+            }
+            st.store.import_milestones(actor, &rows, apply).await?
+        }
+        Kind::Actions => {
+            let rows = match work_xlsx::parse_actions_xlsx(bytes) {
+                Ok(rows) => rows,
+                Err(e) => return Ok(refused(store_errors(e))),
+            };
+            let rows: Vec<ActionImportRow> = rows
+                .into_iter()
+                .filter_map(|r| {
+                    let spec = spec_or_error(r.row, r.draft.parse(), &mut errors)?;
+                    Some(ActionImportRow {
+                        row: r.row,
+                        existing: existing(r.id, r.version),
+                        zone: r.zone,
+                        spec,
+                        status: r.status,
+                        done_on: r.done_on,
+                        result: r.result,
+                    })
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Ok(refused(errors));
+            }
+            st.store.import_actions(actor, &rows, apply).await?
+        }
+    };
+    Ok(report)
+}
+
+fn mode(q: &ImportQuery) -> Result<bool, ApiError> {
+    match q.mode.as_deref().unwrap_or("dry_run") {
+        "dry_run" => Ok(false),
+        "apply" => Ok(true),
+        other => Err(ApiError::bad_request(format!(
+            "mode「{other}」无效：应为 dry_run 或 apply"
+        ))),
+    }
+}
+
+async fn answer(
+    st: &AppState,
+    actor: &Actor,
+    kind: Kind,
+    q: &ImportQuery,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let apply = mode(q)?;
+    let report = run_work_import(st, actor, kind, body, apply).await?;
+    let status = if report.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+async fn import_projects(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    answer(&st, &actor, Kind::Projects, &q, &body).await
+}
+
+async fn import_milestones(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    answer(&st, &actor, Kind::Milestones, &q, &body).await
+}
+
+async fn import_actions(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    answer(&st, &actor, Kind::Actions, &q, &body).await
+}
