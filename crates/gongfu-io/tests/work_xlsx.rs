@@ -1002,3 +1002,32 @@ proptest! {
         }
     }
 }
+
+/// The store names import errors by column; those names are the workbooks' own headers.
+#[test]
+fn the_store_names_columns_as_the_workbooks_do() {
+    use gongfu_io::work_xlsx::{ACTION_HEADERS, MILESTONE_HEADERS, PROJECT_HEADERS};
+    use gongfu_store::work::import::col;
+    let all: Vec<&str> = PROJECT_HEADERS
+        .iter()
+        .chain(MILESTONE_HEADERS.iter())
+        .chain(ACTION_HEADERS.iter())
+        .copied()
+        .collect();
+    for c in [
+        col::PROJECT_ID,
+        col::ZONE_ID,
+        col::LEAD,
+        col::VILLAGES,
+        col::START,
+        col::STATUS,
+        col::VERSION,
+        col::MILESTONE_ID,
+        col::DONE_ON,
+        col::ACTION_ID,
+        col::FINISHED_ON,
+        col::RESULT,
+    ] {
+        assert!(all.contains(&c), "{c} is not a workbook header");
+    }
+}

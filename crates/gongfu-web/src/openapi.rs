@@ -240,6 +240,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
+        "post",
+        "/api/v1/zones/{id}/plan/service-layout",
+        "为片区选址并保存到片区规划草案（请求体同 POST /api/v1/plan/sites，范围为该片区；无草案时自动起草新版本，审议中的不可改）",
+        "PlanSites",
+    ),
+    (
         "get",
         "/api/v1/zones/{id}/plan",
         "片区规划（一片一规划）：现行（已批复）版本与全部版本",
@@ -525,7 +531,9 @@ fn schemas() -> Value {
             "zone": s("integer"), "p": s("integer"),
             "model": {"type": "string", "enum": ["mclp", "pmedian", "lscp", "pcenter"]},
             "include_planned": s("boolean"),
-            "candidates": {"type": "array", "items": s("string"), "description": "可选址的村（代码）；不填为范围内所有村"}}},
+            "candidates": {"type": "array", "items": s("string"), "description": "可选址的村（代码）；不填为范围内所有村"},
+            "capacity_people": {"type": "integer", "description": "可选：每处新设施最多服务人数（仅 mclp、pmedian）"},
+            "people_per_unit": {"type": "number", "description": "有容量时：现有设施每单位登记容量（床位、座位…）服务人数，默认 1；未登记容量的现有设施不限"}}},
         "SaveScenario": {"type": "object", "required": ["name", "run_id"], "properties": {"name": s("string"), "run_id": s("integer")}},
         "VersionOnly": {"type": "object", "required": ["version"], "properties": {"version": s("integer")}},
         "Facility": {"type": "object", "required": ["type", "name", "village_code", "upkeep_unit"], "properties": {

@@ -164,7 +164,7 @@ pub async fn propose(st: &AppState, b: &SitesBody) -> Result<(Value, Proposal), 
             errors.push(e)
         })
         .ok();
-    let reach = reach_of(&b).map_err(|e| errors.push(e)).ok();
+    let reach = reach_of(b).map_err(|e| errors.push(e)).ok();
     if !(1..=50).contains(&b.p) && b.model != "lscp" {
         errors.push(DomainError::new(
             "out_of_range",

@@ -12,14 +12,13 @@
 //! Rows identical to the database are left alone (no new version, no audit line).
 
 use super::committee::load_actions;
-use super::projects::{ProjectFilter, update_project_row};
+use super::projects::{ProjectFilter, check_start, update_project_row};
 use super::projects::{insert_milestone, insert_project, load_milestones, update_milestone_row};
 use super::{conflict, require_zone_work, zone_villages};
 use crate::db::Store;
 use crate::service::{audit, next_id, now_string, today};
 use crate::snapshot::Snapshot;
 use crate::{Actor, StoreError};
-use gongfu_core::auth::Role;
 use gongfu_core::village::date_string;
 use gongfu_core::work::committee::{ActionItem, ActionSpec, ActionStatus, check_action_move};
 use gongfu_core::work::project::{
@@ -171,13 +170,9 @@ fn zone_problem(
     if let Err(e) = require_zone_work(&Actor::system("check"), snap, zone, day) {
         return Some(message(e));
     }
-    if let Role::Department { unit } = &actor.role
-        && !lead_units.is_empty()
-        && lead_units.iter().all(|u| *u == unit)
-    {
-        return None;
-    }
-    require_zone_work(actor, snap, zone, day).err().map(message)
+    super::projects::require_project_scope(actor, snap, zone, lead_units)
+        .err()
+        .map(message)
 }
 
 /// The column a core error's field is shown in.
@@ -270,13 +265,8 @@ impl Store {
                         errors.add(n, col::ZONE_ID, r.zone, why);
                     }
                     let status = r.status.unwrap_or(ProjectStatus::Conceived);
-                    if status >= ProjectStatus::Building && r.spec.start.is_none() {
-                        errors.add(
-                            n,
-                            col::START,
-                            "",
-                            format!("「{}」状态的项目需要填写开工日期", status.label()),
-                        );
+                    if let Err(e) = check_start(&r.spec, status) {
+                        errors.add(n, col::START, "", e.message);
                     }
                     if errors.0.len() == errors_before {
                         writes.push(ProjectWrite::Create(r.zone, r.spec.clone(), status));
@@ -332,13 +322,8 @@ impl Store {
                             errors.add(n, project_column(&e.field), to.label(), e.message);
                         }
                     }
-                    if !start_reported && to >= ProjectStatus::Building && spec.start.is_none() {
-                        errors.add(
-                            n,
-                            col::START,
-                            "",
-                            format!("「{}」状态的项目需要填写开工日期", to.label()),
-                        );
+                    if !start_reported && let Err(e) = check_start(&spec, to) {
+                        errors.add(n, col::START, "", e.message);
                     }
                     if errors.0.len() == errors_before {
                         let same = to == current.status

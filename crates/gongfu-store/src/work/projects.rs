@@ -188,7 +188,7 @@ pub(crate) async fn load_milestones(
 }
 
 /// A project's records may be written by the zone's managers and by the department leading it.
-fn require_project_scope(
+pub(crate) fn require_project_scope(
     actor: &Actor,
     snap: &Snapshot,
     zone: i64,
@@ -435,13 +435,13 @@ pub(crate) async fn update_project_row(
 
 /// Checks a project about to be written with `status`: a project under way or beyond needs its
 /// start date.
-fn check_status_fields(spec: &ProjectSpec, status: ProjectStatus) -> Result<(), StoreError> {
+pub(crate) fn check_start(spec: &ProjectSpec, status: ProjectStatus) -> Result<(), DomainError> {
     if status >= ProjectStatus::Building && spec.start.is_none() {
-        return Err(StoreError::Invalid(vec![DomainError::new(
+        return Err(DomainError::new(
             "start_required",
             "start",
             format!("「{}」状态的项目需要填写开工日期", status.label()),
-        )]));
+        ));
     }
     Ok(())
 }
@@ -508,7 +508,7 @@ impl Store {
         let (_turn, snap) = self.write_turn().await?;
         require_project_scope(actor, &snap, zone, &[&spec.lead_unit])?;
         require_zone_work(&Actor::system("check"), &snap, zone, today())?;
-        check_status_fields(spec, status)?;
+        check_start(spec, status)?;
         let mut tx = self.pool.begin().await?;
         check_refs(&mut tx, &snap, zone, spec, origin).await?;
         let id = insert_project(&mut tx, actor, zone, spec, status, origin).await?;
@@ -542,7 +542,7 @@ impl Store {
                 current.version,
             ));
         }
-        check_status_fields(spec, current.status)?;
+        check_start(spec, current.status)?;
         let mut tx = self.pool.begin().await?;
         check_refs(&mut tx, &snap, current.zone, spec, None).await?;
         if !update_project_row(
