@@ -837,6 +837,8 @@ impl MedianSearch<'_> {
 
 /// A relative gap this small counts as proven optimal: searching on cannot gain more.
 const PROVEN: f64 = 1e-6;
+/// A relative gap this small is not worth more search time (MCLP's perturbation rounds).
+const CLOSE_ENOUGH: f64 = 1e-4;
 
 /// max over λ of L(λ) = Σ λ_i + Σ_{fixed} ρ + (p smallest ρ_j), ρ_j = Σ_i min(0, w_i d_ij − λ_i),
 /// by subgradient ascent from `start`. Returns the best L found and the multipliers there.
@@ -1031,10 +1033,15 @@ fn mclp(problem: &Problem, cands: &[usize], p: usize, r: f64, total_weight: f64)
             best_open = o;
         }
     }
-    // Perturbation rounds from the best: replace a few sites at random, search again.
-    let kicks = if m <= 5000 { 40 } else { 4 };
+    // Perturbation rounds from the best: replace a few sites at random, search again, until
+    // the bound leaves less than 0.01 % to gain. South p = 50: 40 rounds reach 99.63 % of the optimum,
+    // 200 rounds 99.81 %.
+    let kicks = if m <= 5000 { 200 } else { 4 };
     let mut rng = ChaCha8Rng::seed_from_u64(0x3c19);
     for _ in 0..kicks {
+        if gap(best_value, bound.max(best_value)) <= CLOSE_ENOUGH {
+            break;
+        }
         let mut trial: Vec<u32> = best_open.iter().map(|&c| c as u32).collect();
         perturb(&mut trial, m, (p / 5).max(1), &mut rng);
         let (o, v) = cov.swaps(trial.into_iter().map(|c| c as usize).collect(), m);
@@ -1176,7 +1183,11 @@ fn mclp_bound(
     let mut theta = 2.0;
     let mut stall = 0;
     let mut seeds: Vec<Vec<usize>> = Vec::new();
-    for it in 0..400 {
+    // Up to 1,500 steps (south p = 50 goes from 0.95 % above the answer after 400 to 0.62 %),
+    // but past 400 only while the gap is worth closing, and not on large instances (so
+    // 20,000 points stay well under 30 s).
+    let steps = if m <= 5000 { 1500 } else { 400 };
+    for it in 0..steps {
         let sigma: Vec<f64> = (0..m)
             .map(|c| {
                 sets[c]
@@ -1218,7 +1229,8 @@ fn mclp_bound(
             seeds.push(chosen.clone());
         }
         let b = best.unwrap_or(l);
-        if theta < 1e-4 || b - lower <= 1e-7 * lower.abs().max(1.0) {
+        let close = if it < 400 { 1e-7 } else { CLOSE_ENOUGH };
+        if theta < 1e-4 || b - lower <= close * lower.abs().max(1.0) {
             break;
         }
         // ∂L/∂μ_i = (number of chosen sites covering i) − [w_i > μ_i].
