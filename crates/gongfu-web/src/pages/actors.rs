@@ -393,12 +393,7 @@ pub struct ActorFormPage {
 
 impl ActorFormPage {
     pub fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-            .collect::<Vec<_>>()
-            .join("；")
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -630,12 +625,7 @@ pub struct CommitteePage {
 
 impl CommitteePage {
     pub fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-            .collect::<Vec<_>>()
-            .join("；")
+        super::errors_for(&self.errors, field)
     }
     /// Errors not tied to one field of the add form.
     pub fn general_errors(&self) -> Vec<String> {

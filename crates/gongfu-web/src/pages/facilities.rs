@@ -401,12 +401,7 @@ pub struct FacilityFormPage {
 
 impl FacilityFormPage {
     pub fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-            .collect::<Vec<_>>()
-            .join("；")
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -709,54 +704,16 @@ pub struct FacilityImportPage {
     pub data: String,
 }
 
-fn hex_encode(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        s.push_str(&format!("{x:02x}"));
-    }
-    s
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim().as_bytes();
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    s.chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
-        .collect()
-}
-
 pub async fn import_submit(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, PageError> {
-    let mut mode = String::from("dry_run");
-    let mut file_name = String::new();
-    let mut bytes: Vec<u8> = Vec::new();
-    let upload_err = |e: axum::extract::multipart::MultipartError| {
-        ApiError::bad_request(format!("上传失败：{e}"))
-    };
-    while let Some(field) = form.next_field().await.map_err(upload_err)? {
-        match field.name().unwrap_or("") {
-            "mode" => mode = field.text().await.unwrap_or_default(),
-            "file_name" => file_name = field.text().await.unwrap_or_default(),
-            "data" => {
-                let text = field.text().await.map_err(upload_err)?;
-                bytes = hex_decode(&text).unwrap_or_default();
-            }
-            "file" => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let b = field.bytes().await.map_err(upload_err)?;
-                if !b.is_empty() {
-                    file_name = name;
-                    bytes = b.to_vec();
-                }
-            }
-            _ => {}
-        }
-    }
+    let super::ImportForm {
+        mode,
+        file_name,
+        bytes,
+    } = super::read_import_form(form).await?;
     let snap = st.store.snapshot().await?;
     let layout = Layout::new("设施导入", "facilities", snap.is_demo);
     if bytes.is_empty() {
@@ -808,7 +765,7 @@ pub async fn import_submit(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let data = if report.ok && !report.applied {
-        hex_encode(&bytes)
+        super::hex_encode(&bytes)
     } else {
         String::new()
     };

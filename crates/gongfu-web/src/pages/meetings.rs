@@ -182,12 +182,7 @@ pub struct MeetingFormPage {
 
 impl MeetingFormPage {
     pub fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("；")
+        super::errors_for(&self.errors, field)
     }
 }
 

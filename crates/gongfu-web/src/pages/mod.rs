@@ -221,6 +221,21 @@ pub fn error_status(e: &crate::error::ApiError) -> axum::http::StatusCode {
     }
 }
 
+/// The messages of a form's errors for one field (and its parts: `villages[2]`,
+/// `items[0].weight`), joined, for the line under that field.
+pub fn errors_for(errors: &[(String, String)], field: &str) -> String {
+    errors
+        .iter()
+        .filter(|(f, _)| {
+            f == field
+                || f.strip_prefix(field)
+                    .is_some_and(|rest| rest.starts_with('[') || rest.starts_with('.'))
+        })
+        .map(|(_, m)| m.as_str())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// An error's problems as `(field, message)` pairs, for forms that show each message beside
 /// its field (an error without details becomes one message for the whole form).
 pub fn field_errors(e: crate::error::ApiError) -> Vec<(String, String)> {
@@ -232,4 +247,64 @@ pub fn field_errors(e: crate::error::ApiError) -> Vec<(String, String)> {
             .map(|d| (d.field, d.message))
             .collect()
     }
+}
+
+/// A checked workbook carried by the 确认导入 form, hex-encoded.
+pub fn hex_encode(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim().as_bytes();
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    s.chunks(2)
+        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+        .collect()
+}
+
+/// What an import form sends: the mode (`dry_run` or `apply`), the file's name, and its bytes
+/// — uploaded now, or carried back hex-encoded by 确认导入 after a dry run.
+pub struct ImportForm {
+    pub mode: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+pub async fn read_import_form(
+    mut form: axum::extract::Multipart,
+) -> Result<ImportForm, crate::error::ApiError> {
+    let mut out = ImportForm {
+        mode: String::from("dry_run"),
+        file_name: String::new(),
+        bytes: Vec::new(),
+    };
+    let upload_err = |e: axum::extract::multipart::MultipartError| {
+        crate::error::ApiError::bad_request(format!("上传失败：{e}"))
+    };
+    while let Some(field) = form.next_field().await.map_err(upload_err)? {
+        match field.name().unwrap_or("") {
+            "mode" => out.mode = field.text().await.unwrap_or_default(),
+            "file_name" => out.file_name = field.text().await.unwrap_or_default(),
+            "data" => {
+                let text = field.text().await.map_err(upload_err)?;
+                out.bytes = hex_decode(&text).unwrap_or_default();
+            }
+            "file" => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let b = field.bytes().await.map_err(upload_err)?;
+                if !b.is_empty() {
+                    out.file_name = name;
+                    out.bytes = b.to_vec();
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }

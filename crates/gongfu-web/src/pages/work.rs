@@ -654,12 +654,7 @@ pub struct PlanPage {
 
 impl PlanPage {
     pub fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("；")
+        super::errors_for(&self.errors, field)
     }
     pub fn projects_of(&self, task: &i64) -> Vec<&ProjectRow> {
         self.task_projects

@@ -88,24 +88,6 @@ pub async fn page(State(st): State<AppState>) -> Result<Response, PageError> {
     .into_response())
 }
 
-fn hex_encode(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        s.push_str(&format!("{x:02x}"));
-    }
-    s
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim().as_bytes();
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    s.chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
-        .collect()
-}
-
 fn one_error(reason: String) -> WorkImportReport {
     refused(vec![ImportRowError {
         row: 0,
@@ -119,34 +101,14 @@ pub async fn submit(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
     Path(kind): Path<String>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, PageError> {
     let kind = Kind::parse(&kind).ok_or_else(|| ApiError::not_found("没有这种导入"))?;
-    let mut mode = String::from("dry_run");
-    let mut file_name = String::new();
-    let mut bytes: Vec<u8> = Vec::new();
-    let upload_err = |e: axum::extract::multipart::MultipartError| {
-        ApiError::bad_request(format!("上传失败：{e}"))
-    };
-    while let Some(field) = form.next_field().await.map_err(upload_err)? {
-        match field.name().unwrap_or("") {
-            "mode" => mode = field.text().await.unwrap_or_default(),
-            "file_name" => file_name = field.text().await.unwrap_or_default(),
-            "data" => {
-                let text = field.text().await.map_err(upload_err)?;
-                bytes = hex_decode(&text).unwrap_or_default();
-            }
-            "file" => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let b = field.bytes().await.map_err(upload_err)?;
-                if !b.is_empty() {
-                    file_name = name;
-                    bytes = b.to_vec();
-                }
-            }
-            _ => {}
-        }
-    }
+    let super::ImportForm {
+        mode,
+        file_name,
+        bytes,
+    } = super::read_import_form(form).await?;
     let report = if bytes.is_empty() {
         one_error("请先选择要上传的文件".into())
     } else {
@@ -163,7 +125,7 @@ pub async fn submit(
     let mut sections: Vec<Section> = Kind::ALL.into_iter().map(Section::new).collect();
     if let Some(s) = sections.iter_mut().find(|s| s.key == kind.key()) {
         s.data = if report.ok && !report.applied {
-            hex_encode(&bytes)
+            super::hex_encode(&bytes)
         } else {
             String::new()
         };

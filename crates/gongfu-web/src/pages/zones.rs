@@ -278,12 +278,7 @@ pub struct ZoneFormPage {
 
 impl ZoneFormPage {
     pub fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field || (field == "villages" && f.starts_with("villages")))
-            .map(|(_, m)| m.clone())
-            .collect::<Vec<_>>()
-            .join("；")
+        super::errors_for(&self.errors, field)
     }
 }
 
