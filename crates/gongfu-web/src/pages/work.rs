@@ -313,7 +313,6 @@ pub struct ActionRow {
     pub started: bool,
     /// The signed-in person may move it (owner, owning department or zone manager).
     pub can_move: bool,
-    pub decision: Option<i64>,
 }
 
 pub fn action_row(snap: &Snapshot, a: &ActionItem, today: Date, actor: &Actor) -> ActionRow {
@@ -334,7 +333,6 @@ pub fn action_row(snap: &Snapshot, a: &ActionItem, today: Date, actor: &Actor) -
         version: a.version,
         started: a.status == ActionStatus::InProgress,
         can_move: !a.status.is_closed() && (owner || unit || can_manage(actor, snap, a.zone)),
-        decision: a.decision,
     }
 }
 
