@@ -1311,7 +1311,8 @@ const PCENTER_STEPS: usize = 1500;
 
 /// p-center by two bisections on the radius. The bound: the largest radius found at which
 /// the covering relaxation proves more than p new sites are needed (or some point cannot be
-/// reached at all); a radius where a quick search finds p sites needs no proof. The answer:
+/// reached at all), raised to the next point-to-site distance; a radius where a quick search
+/// finds p sites needs no proof. The answer:
 /// the smallest radius at which the covering local search finds p sites reaching everyone,
 /// starting from the best answer so far; its true radius (the farthest point from its
 /// nearest site) is the objective.
@@ -1319,6 +1320,8 @@ fn pcenter(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> S
     // No answer beats the distance from the worst-placed point to its nearest possible site.
     let all: Vec<usize> = cands.iter().chain(problem.fixed.iter()).copied().collect();
     let mut proven = radius_of(problem, &all);
+    // Whether `proven` itself is shown too small (not just a radius no answer beats).
+    let mut too_small = false;
     let (open, radius) = greedy_center(problem, cands, p);
     let mut best = (radius, open);
     let pos: std::collections::HashMap<usize, usize> =
@@ -1377,6 +1380,7 @@ fn pcenter(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> S
         };
         if needs_more {
             proven = mid;
+            too_small = true;
         } else {
             top = mid;
         }
@@ -1390,7 +1394,12 @@ fn pcenter(problem: &Problem, cands: &[usize], p: usize, total_weight: f64) -> S
     }
     let (objective, mut open) = best;
     open.sort_unstable();
-    let bound = next_distance_above(problem, &all, proven).min(objective);
+    let bound = if too_small {
+        next_distance_above(problem, &all, proven)
+    } else {
+        proven
+    };
+    let bound = bound.min(objective);
     Solution {
         open,
         objective,
@@ -1632,6 +1641,23 @@ mod tests {
             });
             let smallest = (0..1usize << n).filter(|&set| reaches(set)).map(|set| set.count_ones()).min().unwrap();
             prop_assert!(s.bound <= smallest as f64 && smallest as f64 <= s.objective, "{} ≤ {smallest} ≤ {}", s.bound, s.objective);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        /// p-center with any p, up to every candidate open: the bound never passes the
+        /// brute-force optimum (the radius step to the next distance only follows a proof).
+        #[test]
+        fn pcenter_bound_holds_for_every_p(pts in pts(), seed in 0usize..1000) {
+            let n = pts.len();
+            let fixed = if seed % 2 == 0 { vec![n - 1] } else { vec![] };
+            let pr = problem(&pts, &vec![1.0; n], fixed);
+            let p = 1 + seed % pr.candidates.len();
+            let s = solve(&pr, Model::PCenter { p }).unwrap();
+            let opt = brute(&pr, Model::PCenter { p }, p);
+            prop_assert!(s.bound <= opt + 1e-9 && opt <= s.objective + 1e-9, "{} ≤ {opt} ≤ {}", s.bound, s.objective);
         }
     }
 
