@@ -152,7 +152,7 @@ pub(super) struct Dual {
 ///
 /// `goal` is both the step's target and where to stop: a known cover's size (nothing more to
 /// prove once the bound rounds up to it), or p + 1 when the question is "are p enough?". The
-/// average x̄, scaled up until it covers every row, is a fractional cover, so its size bounds
+/// average x̄, topped up until it covers every row, is a fractional cover, so its size bounds
 /// the LP from above: once that shows the rounded bound cannot rise any more (or, with
 /// `only_goal`, cannot reach the goal) the ascent stops. `start` warm-starts the prices.
 pub(super) fn lower_bound(
