@@ -1174,6 +1174,95 @@ fn finish<T, const N: usize>(
     Err(errors)
 }
 
+/// One workbook's sheet as the importer reads it: its name, headers, the column that names a
+/// row's record (where the header row is found), the columns only exported, the 编号 column,
+/// and what one row is called in messages.
+struct SheetSpec<const N: usize> {
+    name: &'static str,
+    headers: &'static [&'static str; N],
+    key: usize,
+    read_only: &'static [usize],
+    id: usize,
+    id_header: &'static str,
+    what: &'static str,
+}
+
+const PROJECT_SHEET_SPEC: SheetSpec<{ PROJECT_HEADERS.len() }> = SheetSpec {
+    name: PROJECTS_SHEET,
+    headers: &PROJECT_HEADERS,
+    key: p::NAME,
+    read_only: &p::READ_ONLY,
+    id: p::ID,
+    id_header: COL_PROJECT_ID,
+    what: "项目",
+};
+
+const MILESTONE_SHEET_SPEC: SheetSpec<{ MILESTONE_HEADERS.len() }> = SheetSpec {
+    name: MILESTONES_SHEET,
+    headers: &MILESTONE_HEADERS,
+    key: m::NAME,
+    read_only: &m::READ_ONLY,
+    id: m::ID,
+    id_header: COL_MILESTONE_ID,
+    what: "里程碑",
+};
+
+const ACTION_SHEET_SPEC: SheetSpec<{ ACTION_HEADERS.len() }> = SheetSpec {
+    name: ACTIONS_SHEET,
+    headers: &ACTION_HEADERS,
+    key: a::TITLE,
+    read_only: &a::READ_ONLY,
+    id: a::ID,
+    id_header: COL_ACTION_ID,
+    what: "待办事项",
+};
+
+/// Reads every data row of a sheet with `read` (given the row, its number and its 编号),
+/// keeping the rows read without a problem; then names repeated 编号 and sorts the errors.
+fn read_sheet<T, const N: usize>(
+    bytes: &[u8],
+    spec: &SheetSpec<N>,
+    mut read: impl FnMut(&mut RowReader<'_, N>, usize, Result<Option<i64>, ()>) -> Option<T>,
+) -> Result<Vec<T>, Vec<RowError>> {
+    let (range, sheet) = open_sheet(bytes, spec.name)?;
+    let t = locate(
+        &range,
+        &sheet,
+        spec.headers,
+        spec.key,
+        spec.read_only,
+        spec.what,
+    )?;
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    let mut data_rows = 0usize;
+    for (i, cells) in t.rows.iter().enumerate().skip(t.header_at + 1) {
+        if blank_row(cells, &t.cols, spec.read_only) {
+            continue;
+        }
+        data_rows += 1;
+        let n = t.row_no(i);
+        let mut r = RowReader::new(n, cells, &t, spec.headers);
+        let id = r.id(spec.id);
+        if let Ok(Some(id)) = id {
+            ids.entry(id).or_default().push(n);
+        }
+        let row = read(&mut r, n, id);
+        if r.errors.is_empty()
+            && let Some(row) = row
+        {
+            out.push(row);
+        }
+        errors.append(&mut r.errors);
+    }
+    if data_rows == 0 && errors.is_empty() {
+        return Err(vec![no_data_rows(&sheet, spec.what)]);
+    }
+    duplicate_ids(&ids, spec.id_header, spec.what, &mut errors);
+    finish(out, errors, spec.headers)
+}
+
 fn project_column(field: &str) -> usize {
     match field {
         "name" => p::NAME,
@@ -1235,30 +1324,7 @@ fn project_field(d: &ProjectDraft, k: usize) -> String {
 /// 项目编号 twice in the file. Blank rows are skipped; a file without data rows, or that is
 /// not .xlsx, is one error on row 0.
 pub fn parse_projects_xlsx(bytes: &[u8]) -> Result<Vec<ProjectRow>, Vec<RowError>> {
-    let (range, sheet) = open_sheet(bytes, PROJECTS_SHEET)?;
-    let t = locate(
-        &range,
-        &sheet,
-        &PROJECT_HEADERS,
-        p::NAME,
-        &p::READ_ONLY,
-        "项目",
-    )?;
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-    let mut data_rows = 0usize;
-    for (i, cells) in t.rows.iter().enumerate().skip(t.header_at + 1) {
-        if blank_row(cells, &t.cols, &p::READ_ONLY) {
-            continue;
-        }
-        data_rows += 1;
-        let n = t.row_no(i);
-        let mut r = RowReader::new(n, cells, &t, &PROJECT_HEADERS);
-        let id = r.id(p::ID);
-        if let Ok(Some(id)) = id {
-            ids.entry(id).or_default().push(n);
-        }
+    read_sheet(bytes, &PROJECT_SHEET_SPEC, |r, n, id| {
         let version = r.version(p::VERSION, id);
         let zone = r.required_id(p::ZONE_ID);
         let draft = ProjectDraft {
@@ -1293,10 +1359,8 @@ pub fn parse_projects_xlsx(bytes: &[u8]) -> Result<Vec<ProjectRow>, Vec<RowError
         if let Err(es) = draft.parse() {
             r.draft_errors(es, project_column, |k| project_field(&draft, k));
         }
-        if let (true, Ok(id), Some(version), Some(zone), Some(status)) =
-            (r.errors.is_empty(), id, version, zone, status)
-        {
-            out.push(ProjectRow {
+        if let (Ok(id), Some(version), Some(zone), Some(status)) = (id, version, zone, status) {
+            return Some(ProjectRow {
                 row: n,
                 id,
                 version,
@@ -1305,13 +1369,8 @@ pub fn parse_projects_xlsx(bytes: &[u8]) -> Result<Vec<ProjectRow>, Vec<RowError
                 status,
             });
         }
-        errors.append(&mut r.errors);
-    }
-    if data_rows == 0 && errors.is_empty() {
-        return Err(vec![no_data_rows(&sheet, "项目")]);
-    }
-    duplicate_ids(&ids, COL_PROJECT_ID, "项目", &mut errors);
-    finish(out, errors, &PROJECT_HEADERS)
+        None
+    })
 }
 
 fn milestone_column(field: &str) -> usize {
@@ -1339,30 +1398,7 @@ fn milestone_field(d: &MilestoneDraft, k: usize) -> String {
 /// required 项目编号, and the field errors of [`MilestoneDraft::parse`] (name, 计划完成日期
 /// required, dates as YYYY-MM-DD, note length).
 pub fn parse_milestones_xlsx(bytes: &[u8]) -> Result<Vec<MilestoneRow>, Vec<RowError>> {
-    let (range, sheet) = open_sheet(bytes, MILESTONES_SHEET)?;
-    let t = locate(
-        &range,
-        &sheet,
-        &MILESTONE_HEADERS,
-        m::NAME,
-        &m::READ_ONLY,
-        "里程碑",
-    )?;
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-    let mut data_rows = 0usize;
-    for (i, cells) in t.rows.iter().enumerate().skip(t.header_at + 1) {
-        if blank_row(cells, &t.cols, &m::READ_ONLY) {
-            continue;
-        }
-        data_rows += 1;
-        let n = t.row_no(i);
-        let mut r = RowReader::new(n, cells, &t, &MILESTONE_HEADERS);
-        let id = r.id(m::ID);
-        if let Ok(Some(id)) = id {
-            ids.entry(id).or_default().push(n);
-        }
+    read_sheet(bytes, &MILESTONE_SHEET_SPEC, |r, n, id| {
         let version = r.version(m::VERSION, id);
         let project = r.required_id(m::PROJECT);
         let draft = MilestoneDraft {
@@ -1374,10 +1410,8 @@ pub fn parse_milestones_xlsx(bytes: &[u8]) -> Result<Vec<MilestoneRow>, Vec<RowE
         if let Err(es) = draft.parse() {
             r.draft_errors(es, milestone_column, |k| milestone_field(&draft, k));
         }
-        if let (true, Ok(id), Some(version), Some(project)) =
-            (r.errors.is_empty(), id, version, project)
-        {
-            out.push(MilestoneRow {
+        if let (Ok(id), Some(version), Some(project)) = (id, version, project) {
+            return Some(MilestoneRow {
                 row: n,
                 id,
                 version,
@@ -1385,13 +1419,8 @@ pub fn parse_milestones_xlsx(bytes: &[u8]) -> Result<Vec<MilestoneRow>, Vec<RowE
                 draft,
             });
         }
-        errors.append(&mut r.errors);
-    }
-    if data_rows == 0 && errors.is_empty() {
-        return Err(vec![no_data_rows(&sheet, "里程碑")]);
-    }
-    duplicate_ids(&ids, COL_MILESTONE_ID, "里程碑", &mut errors);
-    finish(out, errors, &MILESTONE_HEADERS)
+        None
+    })
 }
 
 fn action_column(field: &str) -> usize {
@@ -1419,30 +1448,7 @@ fn action_field(d: &ActionDraft, k: usize) -> String {
 /// is given with a status other than 已完成, a missing 办理结果 for 已完成 / 已取消, and a
 /// 办理结果 over 10,000 characters.
 pub fn parse_actions_xlsx(bytes: &[u8]) -> Result<Vec<ActionRow>, Vec<RowError>> {
-    let (range, sheet) = open_sheet(bytes, ACTIONS_SHEET)?;
-    let t = locate(
-        &range,
-        &sheet,
-        &ACTION_HEADERS,
-        a::TITLE,
-        &a::READ_ONLY,
-        "待办事项",
-    )?;
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-    let mut data_rows = 0usize;
-    for (i, cells) in t.rows.iter().enumerate().skip(t.header_at + 1) {
-        if blank_row(cells, &t.cols, &a::READ_ONLY) {
-            continue;
-        }
-        data_rows += 1;
-        let n = t.row_no(i);
-        let mut r = RowReader::new(n, cells, &t, &ACTION_HEADERS);
-        let id = r.id(a::ID);
-        if let Ok(Some(id)) = id {
-            ids.entry(id).or_default().push(n);
-        }
+    read_sheet(bytes, &ACTION_SHEET_SPEC, |r, n, id| {
         let version = r.version(a::VERSION, id);
         let zone = r.required_id(a::ZONE_ID);
         let draft = ActionDraft {
@@ -1510,10 +1516,10 @@ pub fn parse_actions_xlsx(bytes: &[u8]) -> Result<Vec<ActionRow>, Vec<RowError>>
         if let Err(es) = draft.parse() {
             r.draft_errors(es, action_column, |k| action_field(&draft, k));
         }
-        if let (true, Ok(id), Some(version), Some(zone), Some(status), Some(done_on)) =
-            (r.errors.is_empty(), id, version, zone, status, done_on)
+        if let (Ok(id), Some(version), Some(zone), Some(status), Some(done_on)) =
+            (id, version, zone, status, done_on)
         {
-            out.push(ActionRow {
+            return Some(ActionRow {
                 row: n,
                 id,
                 version,
@@ -1524,13 +1530,8 @@ pub fn parse_actions_xlsx(bytes: &[u8]) -> Result<Vec<ActionRow>, Vec<RowError>>
                 result,
             });
         }
-        errors.append(&mut r.errors);
-    }
-    if data_rows == 0 && errors.is_empty() {
-        return Err(vec![no_data_rows(&sheet, "待办事项")]);
-    }
-    duplicate_ids(&ids, COL_ACTION_ID, "待办事项", &mut errors);
-    finish(out, errors, &ACTION_HEADERS)
+        None
+    })
 }
 
 #[cfg(test)]
