@@ -804,13 +804,18 @@ async fn get_action(
     State(st): State<AppState>,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<Value>, ApiError> {
+    Ok(Json(action_answer(&st, id).await?))
+}
+
+/// An action item as the API answers it, or 404.
+async fn action_answer(st: &AppState, id: i64) -> Result<Value, ApiError> {
     let snap = st.store.snapshot().await?;
     let a = st
         .store
         .action(id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("待办事项 {id} 不存在")))?;
-    Ok(Json(action_json(&snap, &a, st.today())))
+    Ok(action_json(&snap, &a, st.today()))
 }
 
 #[derive(Deserialize)]
@@ -834,16 +839,7 @@ async fn create_action(
         .store
         .create_action(&actor, b.zone, b.decision, &spec, b.owner_user)
         .await?;
-    let snap = st.store.snapshot().await?;
-    let a = st
-        .store
-        .action(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(action_json(&snap, &a, st.today())),
-    ))
+    Ok((StatusCode::CREATED, Json(action_answer(&st, id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -865,13 +861,7 @@ async fn update_action(
     st.store
         .update_action(&actor, id, b.version, &spec, b.owner_user)
         .await?;
-    let snap = st.store.snapshot().await?;
-    let a = st
-        .store
-        .action(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
-    Ok(Json(action_json(&snap, &a, st.today())))
+    Ok(Json(action_answer(&st, id).await?))
 }
 
 async fn action_status(
@@ -884,13 +874,7 @@ async fn action_status(
     st.store
         .set_action_status(&actor, id, b.version, to, &b.result)
         .await?;
-    let snap = st.store.snapshot().await?;
-    let a = st
-        .store
-        .action(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("待办事项不存在"))?;
-    Ok(Json(action_json(&snap, &a, st.today())))
+    Ok(Json(action_answer(&st, id).await?))
 }
 
 // ---- actors ----
