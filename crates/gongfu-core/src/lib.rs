@@ -11,6 +11,7 @@ pub mod error;
 pub mod facilities;
 pub mod ids;
 pub mod money;
+pub mod ops;
 pub mod targets;
 pub mod text;
 pub mod village;

@@ -1,0 +1,603 @@
+//! The named indicator figures (指标数据源) of a zone and a year, computed from the records of
+//! operations, elements and talent, each with the records it was computed from — what the
+//! scoring engine reads. The rule of every figure is in [`Indicator::rule`], shown beside it.
+
+use super::elements::{Element, ElementType};
+use super::talent::{Entrepreneur, Support, Training};
+use super::teams::Kpi;
+use crate::Fen;
+use serde::Serialize;
+
+/// The figures, by stable key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    Workshops,
+    Elements,
+    ElementJobs,
+    LowIncomeJobs,
+    MonthlyGain,
+    ElementCollectiveIncome,
+    TeamRevenue,
+    TeamVisitors,
+    TeamEvents,
+    TeamJobs,
+    TeamCollectiveIncome,
+    Trainings,
+    TrainingAttendances,
+    TrainingHours,
+    Entrepreneurs,
+    SupportGranted,
+    CreditSupport,
+}
+
+/// What a figure counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    Persons,
+    PersonTimes,
+    /// Money, in fen.
+    Fen,
+    /// Hours, in tenths.
+    HourTenths,
+}
+
+impl Unit {
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Count => "个",
+            Unit::Persons => "人",
+            Unit::PersonTimes => "人次",
+            Unit::Fen => "元",
+            Unit::HourTenths => "学时",
+        }
+    }
+}
+
+impl Indicator {
+    pub const ALL: [Indicator; 17] = [
+        Indicator::Workshops,
+        Indicator::Elements,
+        Indicator::ElementJobs,
+        Indicator::LowIncomeJobs,
+        Indicator::MonthlyGain,
+        Indicator::ElementCollectiveIncome,
+        Indicator::TeamRevenue,
+        Indicator::TeamVisitors,
+        Indicator::TeamEvents,
+        Indicator::TeamJobs,
+        Indicator::TeamCollectiveIncome,
+        Indicator::Trainings,
+        Indicator::TrainingAttendances,
+        Indicator::TrainingHours,
+        Indicator::Entrepreneurs,
+        Indicator::SupportGranted,
+        Indicator::CreditSupport,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Indicator::Workshops => "workshops",
+            Indicator::Elements => "elements",
+            Indicator::ElementJobs => "element_jobs",
+            Indicator::LowIncomeJobs => "low_income_jobs",
+            Indicator::MonthlyGain => "monthly_gain",
+            Indicator::ElementCollectiveIncome => "element_collective_income",
+            Indicator::TeamRevenue => "team_revenue",
+            Indicator::TeamVisitors => "team_visitors",
+            Indicator::TeamEvents => "team_events",
+            Indicator::TeamJobs => "team_jobs",
+            Indicator::TeamCollectiveIncome => "team_collective_income",
+            Indicator::Trainings => "trainings",
+            Indicator::TrainingAttendances => "training_attendances",
+            Indicator::TrainingHours => "training_hours",
+            Indicator::Entrepreneurs => "entrepreneurs",
+            Indicator::SupportGranted => "support_granted",
+            Indicator::CreditSupport => "credit_support",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Indicator::Workshops => "共富工坊数量",
+            Indicator::Elements => "共富元素数量",
+            Indicator::ElementJobs => "吸纳就业人数",
+            Indicator::LowIncomeJobs => "其中低收入农户就业人数",
+            Indicator::MonthlyGain => "就业人员人均月增收",
+            Indicator::ElementCollectiveIncome => "共富元素带动村集体收入",
+            Indicator::TeamRevenue => "运营收入",
+            Indicator::TeamVisitors => "接待游客人次",
+            Indicator::TeamEvents => "举办活动场次",
+            Indicator::TeamJobs => "运营带动就业人数",
+            Indicator::TeamCollectiveIncome => "运营带动村集体增收",
+            Indicator::Trainings => "培训场次",
+            Indicator::TrainingAttendances => "培训人次",
+            Indicator::TrainingHours => "培训学时",
+            Indicator::Entrepreneurs => "创业人才人数",
+            Indicator::SupportGranted => "创业扶持资金（补贴、减免、奖补）",
+            Indicator::CreditSupport => "创业贷款与担保金额",
+        }
+    }
+    pub fn unit(self) -> Unit {
+        match self {
+            Indicator::Workshops
+            | Indicator::Elements
+            | Indicator::Trainings
+            | Indicator::TeamEvents => Unit::Count,
+            Indicator::ElementJobs
+            | Indicator::LowIncomeJobs
+            | Indicator::TeamJobs
+            | Indicator::Entrepreneurs => Unit::Persons,
+            Indicator::TeamVisitors | Indicator::TrainingAttendances => Unit::PersonTimes,
+            Indicator::TrainingHours => Unit::HourTenths,
+            Indicator::MonthlyGain
+            | Indicator::ElementCollectiveIncome
+            | Indicator::TeamRevenue
+            | Indicator::TeamCollectiveIncome
+            | Indicator::SupportGranted
+            | Indicator::CreditSupport => Unit::Fen,
+        }
+    }
+    /// How the figure is computed, in Chinese, to show beside it.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Indicator::Workshops => "当年开办过的共富工坊个数（年内开业或此前开业、年内未停办）",
+            Indicator::Elements => "当年开办过的各类共富元素个数",
+            Indicator::ElementJobs => "当年开办过的共富元素登记的吸纳就业人数之和",
+            Indicator::LowIncomeJobs => "上述就业人数中来自低收入农户的人数之和",
+            Indicator::MonthlyGain => "各共富元素人均月增收按就业人数加权平均，四舍五入到分",
+            Indicator::ElementCollectiveIncome => "当年开办过的共富元素登记的带动村集体年收入之和",
+            Indicator::TeamRevenue => "运营团队当年在本片区填报的运营收入之和",
+            Indicator::TeamVisitors => "运营团队当年在本片区填报的接待游客人次之和",
+            Indicator::TeamEvents => "运营团队当年在本片区填报的活动场次之和",
+            Indicator::TeamJobs => "运营团队当年在本片区填报的带动就业人数之和",
+            Indicator::TeamCollectiveIncome => "运营团队当年在本片区填报的带动村集体增收之和",
+            Indicator::Trainings => "当年为本片区举办的培训场次（全区性培训不计入片区）",
+            Indicator::TrainingAttendances => "上述培训的参训人数之和",
+            Indicator::TrainingHours => "上述培训的学时之和",
+            Indicator::Entrepreneurs => "截至当年年底在本片区登记的创业人才人数",
+            Indicator::SupportGranted => "当年批准的租金减免、生活补贴、以奖代补金额之和",
+            Indicator::CreditSupport => "当年批准的贷款、担保金额之和（信贷支持，不是补助）",
+        }
+    }
+}
+
+/// A record a figure was computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// `element`, `kpi`, `training`, `entrepreneur`, `support`.
+    pub kind: &'static str,
+    pub id: i64,
+}
+
+/// One figure of a zone and year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    pub indicator: Indicator,
+    /// In the indicator's unit (fen for money, tenths for hours).
+    pub value: i64,
+    pub sources: Vec<SourceRef>,
+}
+
+/// The records the figures read. Elements carry the zone their village belonged to in the
+/// year asked (the caller resolves membership); KPIs and trainings name their zone; support
+/// belongs to the zone of its entrepreneur.
+pub struct Records<'a> {
+    pub elements: &'a [(i64, Element)],
+    pub kpis: &'a [(i64, Kpi)],
+    pub trainings: &'a [Training],
+    pub entrepreneurs: &'a [Entrepreneur],
+    pub supports: &'a [Support],
+}
+
+/// Every indicator figure of `zone` in `year`, in [`Indicator::ALL`] order.
+pub fn figures(zone: i64, year: i32, r: &Records) -> Vec<Figure> {
+    let elements: Vec<&Element> = r
+        .elements
+        .iter()
+        .filter(|(z, e)| *z == zone && e.active_in(year))
+        .map(|(_, e)| e)
+        .collect();
+    let kpis: Vec<(i64, &Kpi)> = r
+        .kpis
+        .iter()
+        .filter(|(_, k)| k.zone == zone && k.year.get() == year)
+        .map(|(id, k)| (*id, k))
+        .collect();
+    let trainings: Vec<&Training> = r
+        .trainings
+        .iter()
+        .filter(|t| t.zone == Some(zone) && t.held_on.year() == year)
+        .collect();
+    let people: Vec<&Entrepreneur> = r
+        .entrepreneurs
+        .iter()
+        .filter(|p| p.zone == zone && p.since.year() <= year)
+        .collect();
+    let supports: Vec<&Support> = r
+        .supports
+        .iter()
+        .filter(|s| {
+            r.entrepreneurs
+                .iter()
+                .any(|p| p.id == s.entrepreneur && p.zone == zone)
+        })
+        .filter(|s| s.approved_on.is_some_and(|d| d.year() == year))
+        .collect();
+    let el = |e: &&Element| SourceRef {
+        kind: "element",
+        id: e.id,
+    };
+    let kp = |(id, _): &(i64, &Kpi)| SourceRef {
+        kind: "kpi",
+        id: *id,
+    };
+    let tr = |t: &&Training| SourceRef {
+        kind: "training",
+        id: t.id,
+    };
+    let sum_el = |f: &dyn Fn(&Element) -> i64| elements.iter().map(|e| f(e)).sum::<i64>();
+    let sum_kpi = |f: &dyn Fn(&Kpi) -> i64| kpis.iter().map(|(_, k)| f(k)).sum::<i64>();
+    let workshops: Vec<&&Element> = elements
+        .iter()
+        .filter(|e| e.kind == ElementType::Workshop)
+        .collect();
+    // Weighted by jobs, half up in integers: (2·Σ g·j + Σ j) / (2·Σ j).
+    let jobs: i64 = sum_el(&|e| e.jobs);
+    let gain_weighted: i128 = elements
+        .iter()
+        .map(|e| i128::from(e.monthly_gain.0) * i128::from(e.jobs))
+        .sum();
+    let monthly_gain = if jobs == 0 {
+        0
+    } else {
+        ((2 * gain_weighted + i128::from(jobs)) / (2 * i128::from(jobs))) as i64
+    };
+    let grants: Vec<&&Support> = supports.iter().filter(|s| s.kind.is_grant()).collect();
+    let credit: Vec<&&Support> = supports.iter().filter(|s| !s.kind.is_grant()).collect();
+    let all_el: Vec<SourceRef> = elements.iter().map(el).collect();
+    let all_kpi: Vec<SourceRef> = kpis.iter().map(kp).collect();
+    let all_tr: Vec<SourceRef> = trainings.iter().map(tr).collect();
+    let fig = |indicator, value, sources| Figure {
+        indicator,
+        value,
+        sources,
+    };
+    vec![
+        fig(
+            Indicator::Workshops,
+            workshops.len() as i64,
+            workshops.iter().map(|e| el(e)).collect(),
+        ),
+        fig(Indicator::Elements, elements.len() as i64, all_el.clone()),
+        fig(Indicator::ElementJobs, jobs, all_el.clone()),
+        fig(
+            Indicator::LowIncomeJobs,
+            sum_el(&|e| e.low_income_jobs),
+            all_el.clone(),
+        ),
+        fig(Indicator::MonthlyGain, monthly_gain, all_el.clone()),
+        fig(
+            Indicator::ElementCollectiveIncome,
+            sum_el(&|e| e.collective_income.0),
+            all_el,
+        ),
+        fig(
+            Indicator::TeamRevenue,
+            sum_kpi(&|k| k.revenue.0),
+            all_kpi.clone(),
+        ),
+        fig(
+            Indicator::TeamVisitors,
+            sum_kpi(&|k| k.visitors),
+            all_kpi.clone(),
+        ),
+        fig(
+            Indicator::TeamEvents,
+            sum_kpi(&|k| k.events),
+            all_kpi.clone(),
+        ),
+        fig(Indicator::TeamJobs, sum_kpi(&|k| k.jobs), all_kpi.clone()),
+        fig(
+            Indicator::TeamCollectiveIncome,
+            sum_kpi(&|k| k.collective_income.0),
+            all_kpi,
+        ),
+        fig(Indicator::Trainings, trainings.len() as i64, all_tr.clone()),
+        fig(
+            Indicator::TrainingAttendances,
+            trainings.iter().map(|t| t.attendees).sum(),
+            all_tr.clone(),
+        ),
+        fig(
+            Indicator::TrainingHours,
+            trainings.iter().map(|t| t.hours_tenths).sum(),
+            all_tr,
+        ),
+        fig(
+            Indicator::Entrepreneurs,
+            people.len() as i64,
+            people
+                .iter()
+                .map(|p| SourceRef {
+                    kind: "entrepreneur",
+                    id: p.id,
+                })
+                .collect(),
+        ),
+        fig(
+            Indicator::SupportGranted,
+            grants.iter().map(|s| s.amount.0).sum(),
+            grants
+                .iter()
+                .map(|s| SourceRef {
+                    kind: "support",
+                    id: s.id,
+                })
+                .collect(),
+        ),
+        fig(
+            Indicator::CreditSupport,
+            credit.iter().map(|s| s.amount.0).sum(),
+            credit
+                .iter()
+                .map(|s| SourceRef {
+                    kind: "support",
+                    id: s.id,
+                })
+                .collect(),
+        ),
+    ]
+}
+
+/// A figure's value as officials read it: money in yuan to the fen, hours to one decimal.
+pub fn display(indicator: Indicator, value: i64) -> String {
+    match indicator.unit() {
+        Unit::Fen => format!("{} 元", Fen(value).yuan_string()),
+        Unit::HourTenths => format!("{}.{} 学时", value / 10, value % 10),
+        u => format!("{value} {}", u.label()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::talent::{EntrepreneurKind, SupportKind};
+    use crate::{DataYear, VillageCode};
+    use time::macros::date;
+
+    fn element(
+        id: i64,
+        kind: ElementType,
+        opened: time::Date,
+        jobs: i64,
+        low: i64,
+        gain: i64,
+        income: i64,
+    ) -> Element {
+        Element {
+            id,
+            kind,
+            name: format!("元素{id}"),
+            village: VillageCode::parse("330603110201").unwrap(),
+            lon: None,
+            lat: None,
+            opened_on: opened,
+            closed_on: None,
+            jobs,
+            low_income_jobs: low,
+            monthly_gain: Fen(gain),
+            collective_income: Fen(income),
+            operator: String::new(),
+            note: String::new(),
+            version: 1,
+        }
+    }
+
+    fn value(fs: &[Figure], i: Indicator) -> i64 {
+        fs.iter().find(|f| f.indicator == i).unwrap().value
+    }
+
+    /// A hand-made zone: two workshops and a market in zone 1, one workshop in zone 2, one
+    /// closed before the year; a team's KPI; trainings in and out of the zone; two people with
+    /// support approved in and out of the year.
+    #[test]
+    fn figures_of_a_hand_made_zone() {
+        let mut closed = element(
+            5,
+            ElementType::Workshop,
+            date!(2023 - 01 - 01),
+            99,
+            9,
+            100_000,
+            0,
+        );
+        closed.closed_on = Some(date!(2024 - 12 - 31));
+        let elements = vec![
+            (
+                1,
+                element(
+                    1,
+                    ElementType::Workshop,
+                    date!(2024 - 03 - 01),
+                    40,
+                    10,
+                    200_000,
+                    10_000_000,
+                ),
+            ),
+            (
+                1,
+                element(
+                    2,
+                    ElementType::Workshop,
+                    date!(2025 - 05 - 01),
+                    20,
+                    5,
+                    350_000,
+                    5_000_000,
+                ),
+            ),
+            (
+                1,
+                element(
+                    3,
+                    ElementType::Market,
+                    date!(2025 - 01 - 01),
+                    0,
+                    0,
+                    0,
+                    1_234_500,
+                ),
+            ),
+            (
+                2,
+                element(
+                    4,
+                    ElementType::Workshop,
+                    date!(2025 - 01 - 01),
+                    70,
+                    7,
+                    100_000,
+                    0,
+                ),
+            ),
+            (1, closed),
+            (
+                1,
+                element(6, ElementType::Base, date!(2026 - 01 - 01), 30, 0, 0, 0),
+            ),
+        ];
+        let kpis = vec![(
+            11,
+            Kpi {
+                team: 1,
+                zone: 1,
+                year: DataYear::new(2025).unwrap(),
+                revenue: Fen(520_000_000),
+                visitors: 86_000,
+                events: 24,
+                jobs: 38,
+                collective_income: Fen(62_000_050),
+                version: 1,
+            },
+        )];
+        let training = |id, zone, day, n, h| Training {
+            id,
+            zone,
+            topic: "培训".into(),
+            held_on: day,
+            attendees: n,
+            hours_tenths: h,
+            audience: String::new(),
+            version: 1,
+        };
+        let trainings = vec![
+            training(21, Some(1), date!(2025 - 04 - 01), 42, 60),
+            training(22, Some(1), date!(2025 - 09 - 01), 30, 35),
+            training(23, None, date!(2025 - 05 - 01), 200, 80),
+            training(24, Some(1), date!(2024 - 05 - 01), 10, 10),
+        ];
+        let person = |id, since| Entrepreneur {
+            id,
+            zone: 1,
+            name: format!("人{id}"),
+            kind: EntrepreneurKind::AgriMaker,
+            project: String::new(),
+            incubator: String::new(),
+            since,
+            version: 1,
+        };
+        let people = vec![
+            person(31, date!(2024 - 06 - 01)),
+            person(32, date!(2025 - 02 - 01)),
+            person(33, date!(2026 - 01 - 05)),
+        ];
+        let support = |id, who, kind, amount, approved: Option<time::Date>| Support {
+            id,
+            entrepreneur: who,
+            kind,
+            amount: Fen(amount),
+            from: date!(2025 - 01 - 01),
+            to: date!(2025 - 12 - 31),
+            approved_by: approved.map(|_| "区农业农村局".into()),
+            approved_on: approved,
+            version: 1,
+        };
+        let supports = vec![
+            support(
+                41,
+                31,
+                SupportKind::RentRelief,
+                3_600_000,
+                Some(date!(2025 - 01 - 10)),
+            ),
+            support(
+                42,
+                32,
+                SupportKind::Loan,
+                50_000_000,
+                Some(date!(2025 - 03 - 01)),
+            ),
+            support(43, 32, SupportKind::LivingSubsidy, 1_200_000, None),
+            support(
+                44,
+                31,
+                SupportKind::Award,
+                500_000,
+                Some(date!(2024 - 12 - 20)),
+            ),
+        ];
+        let r = Records {
+            elements: &elements,
+            kpis: &kpis,
+            trainings: &trainings,
+            entrepreneurs: &people,
+            supports: &supports,
+        };
+        let f = figures(1, 2025, &r);
+        assert_eq!(
+            value(&f, Indicator::Workshops),
+            2,
+            "1 and 2; 5 closed in 2024; 4 is zone 2"
+        );
+        assert_eq!(
+            value(&f, Indicator::Elements),
+            3,
+            "1, 2 and the market; the base opens in 2026"
+        );
+        assert_eq!(value(&f, Indicator::ElementJobs), 60);
+        assert_eq!(value(&f, Indicator::LowIncomeJobs), 15);
+        // (200,000×40 + 350,000×20 + 0×0) / 60 = 250,000 fen = 2,500 元.
+        assert_eq!(value(&f, Indicator::MonthlyGain), 250_000);
+        assert_eq!(value(&f, Indicator::ElementCollectiveIncome), 16_234_500);
+        assert_eq!(value(&f, Indicator::TeamRevenue), 520_000_000);
+        assert_eq!(value(&f, Indicator::TeamCollectiveIncome), 62_000_050);
+        assert_eq!(
+            value(&f, Indicator::Trainings),
+            2,
+            "the district-wide one does not count"
+        );
+        assert_eq!(value(&f, Indicator::TrainingAttendances), 72);
+        assert_eq!(value(&f, Indicator::TrainingHours), 95);
+        assert_eq!(value(&f, Indicator::Entrepreneurs), 2, "33 comes in 2026");
+        assert_eq!(
+            value(&f, Indicator::SupportGranted),
+            3_600_000,
+            "43 is not approved; 44 was 2024"
+        );
+        assert_eq!(value(&f, Indicator::CreditSupport), 50_000_000);
+        let ws = f
+            .iter()
+            .find(|x| x.indicator == Indicator::Workshops)
+            .unwrap();
+        assert_eq!(ws.sources.iter().map(|s| s.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(f.len(), Indicator::ALL.len());
+        assert_eq!(display(Indicator::MonthlyGain, 250_000), "2,500.00 元");
+        assert_eq!(display(Indicator::TrainingHours, 95), "9.5 学时");
+        assert_eq!(display(Indicator::Workshops, 2), "2 个");
+        // An empty zone has every figure at zero, not missing.
+        let none = figures(9, 2025, &r);
+        assert!(none.iter().all(|x| x.value == 0 && x.sources.is_empty()));
+    }
+}

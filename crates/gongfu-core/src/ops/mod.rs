@@ -1,0 +1,73 @@
+//! Operations, industry chains and talent (村庄联营, 产业共链, 人才共创): operating teams with
+//! their contracts and yearly KPIs, brands and industry chains, common-prosperity elements
+//! (共富工坊, 市集, 基地 …), training and entrepreneurs, and the named per-zone, per-year
+//! indicator figures computed from those records for the scoring engine.
+//!
+//! Pure: drafts are parsed once at the edge; the figures are plain functions over records.
+
+pub mod elements;
+pub mod indicators;
+pub mod talent;
+pub mod teams;
+
+use crate::DomainError;
+
+/// A count typed by a person: a whole number from 0 to `max`; empty is 0.
+pub fn parse_count(s: &str, field: &str, what: &str, max: i64) -> Result<i64, DomainError> {
+    let t = s.trim().replace([',', '，'], "");
+    if t.is_empty() {
+        return Ok(0);
+    }
+    match t.parse::<i64>() {
+        Ok(v) if (0..=max).contains(&v) => Ok(v),
+        _ => Err(DomainError::new(
+            "invalid_number",
+            field,
+            format!("{what}「{}」无效：应为 0 到 {max} 的整数", s.trim()),
+        )),
+    }
+}
+
+/// A money figure in yuan typed by a person, not negative; empty is 0.
+pub fn parse_money(s: &str, field: &str, what: &str) -> Result<crate::Fen, DomainError> {
+    if s.trim().is_empty() {
+        return Ok(crate::Fen::ZERO);
+    }
+    let f = crate::Fen::parse_yuan(s).map_err(|mut e| {
+        e.field = field.to_string();
+        e
+    })?;
+    if f < crate::Fen::ZERO {
+        return Err(DomainError::new(
+            "out_of_range",
+            field,
+            format!("{what}不能为负数"),
+        ));
+    }
+    if f > crate::work::project::AMOUNT_MAX {
+        return Err(DomainError::new(
+            "out_of_range",
+            field,
+            format!("{what}「{}」超过 100 亿元，请核对单位（元）", s.trim()),
+        ));
+    }
+    Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_money() {
+        assert_eq!(
+            parse_count("1,200", "jobs", "就业人数", 100_000).unwrap(),
+            1200
+        );
+        assert_eq!(parse_count("", "jobs", "就业人数", 10).unwrap(), 0);
+        assert!(parse_count("-1", "jobs", "就业人数", 10).is_err());
+        assert!(parse_count("11", "jobs", "就业人数", 10).is_err());
+        assert_eq!(parse_money("12.5", "m", "收入").unwrap(), crate::Fen(1250));
+        assert!(parse_money("-3", "m", "收入").is_err());
+    }
+}
