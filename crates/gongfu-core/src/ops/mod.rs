@@ -5,6 +5,7 @@
 //!
 //! Pure: drafts are parsed once at the edge; the figures are plain functions over records.
 
+pub mod brands;
 pub mod elements;
 pub mod indicators;
 pub mod talent;
