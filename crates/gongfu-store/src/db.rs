@@ -70,6 +70,11 @@ const MIGRATIONS: &[Migration] = &[
         "plan_service_layouts",
         include_str!("../migrations/0008_plan_service_layouts.sql"),
     ),
+    portable(
+        9,
+        "elements",
+        include_str!("../migrations/0009_elements.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

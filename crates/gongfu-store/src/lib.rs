@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod db;
 pub mod error;
 pub mod facilities;
+pub mod ops;
 pub mod plans;
 pub mod seed;
 pub mod service;

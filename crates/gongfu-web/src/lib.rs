@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod facilities_api;
 pub mod openapi;
+pub mod ops_api;
 pub mod pages;
 pub mod planning;
 pub mod siting_api;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .merge(api::routes())
         .merge(work_api::routes())
+        .merge(ops_api::routes())
         .merge(work_xlsx_api::routes())
         .merge(pages::routes())
         .route("/static/{*path}", get(statics::serve))

@@ -488,6 +488,31 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "导入待办事项（xlsx 请求体；规则同项目清单导入；状态变化须符合流转规则）",
         "xlsx",
     ),
+    (
+        "get",
+        "/api/v1/elements",
+        "共富元素（共富工坊、市集、基地、学堂、驿站、食堂、品牌）：type、zone、village、open=true 筛选",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/elements",
+        "登记共富元素（区管理员或所在村的镇街）：就业人数、其中低收入农户人数、人均月增收（元）、带动村集体年收入（元）",
+        "Element",
+    ),
+    ("get", "/api/v1/elements/{id}", "单个共富元素", ""),
+    (
+        "put",
+        "/api/v1/elements/{id}",
+        "编辑共富元素（需提供 version；填写停办日期即停办）",
+        "Element",
+    ),
+    (
+        "get",
+        "/api/v1/indicators",
+        "片区指标数据源：zone 片区、year 年份（默认今年）。每项给出键、名称、单位、数值（金额为分、学时为十分之一）、计算口径 rule 和来源记录 sources",
+        "",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -600,6 +625,13 @@ fn work_schemas() -> Value {
             "kind": {"type": "string", "enum": ["enterprise", "cooperative", "association", "social_org", "financial", "state_company", "collective"]},
             "credit_code": {"type": "string", "description": "18 位统一社会信用代码，校验位须正确"}, "contact_person": s("string"), "phone": s("string"), "address": s("string"), "note": s("string")}},
         "ActorUpdate": {"allOf": [{"$ref": "#/components/schemas/Actor"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "Element": {"type": "object", "required": ["type", "name", "village_code", "opened_on"], "properties": {
+            "type": {"type": "string", "enum": ["workshop", "market", "base", "school", "station", "canteen", "brand"], "description": "也可用中文，如 共富工坊"},
+            "name": s("string"), "village_code": s("string"), "lon": {"type": ["number", "null"]}, "lat": {"type": ["number", "null"]},
+            "opened_on": {"type": "string", "format": "date"}, "closed_on": {"type": "string", "format": "date"},
+            "jobs": s("string"), "low_income_jobs": s("string"), "monthly_gain": {"type": "string", "description": "人均月增收（元）"},
+            "collective_income": {"type": "string", "description": "带动村集体年收入（元）"}, "operator": s("string"), "note": s("string"),
+            "version": {"type": "integer", "description": "编辑时必填"}}},
         "ZoneRole": {"type": "object", "required": ["role"], "properties": {"role": {"type": "string", "description": "如 运营主体、产业龙头、金融支持"}}},
     })
 }

@@ -1,0 +1,303 @@
+//! Operations, chains and talent (issue 7) in the database: common-prosperity elements so
+//! far, and the named indicator figures of a zone and year assembled from the records
+//! (`gongfu_core::ops::indicators` computes them). Elements are read from the database, not
+//! the snapshot, like zone work; writes take the writer's turn, check scope, write one
+//! transaction with one audit line, and refuse a stale version.
+//!
+//! Who may write an element: a district administrator, or the town (镇街) of its village.
+
+use crate::db::Store;
+use crate::service::{audit, next_id, today};
+use crate::snapshot::Snapshot;
+use crate::work::{corrupt, opt_day_of, opt_day_text};
+use crate::{Actor, StoreError};
+use gongfu_core::auth::may_edit_zone;
+use gongfu_core::ops::elements::{Element, ElementSpec, ElementType, check_element_point};
+use gongfu_core::ops::indicators::{Figure, Records, figures};
+use gongfu_core::village::date_string;
+use gongfu_core::{DomainError, Fen, TownCode, VillageCode, ZoneId};
+use serde_json::json;
+use sqlx::Row;
+use time::{Date, Month};
+
+/// Which elements a list asks for; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct ElementFilter {
+    pub kind: Option<ElementType>,
+    /// Elements in the villages that are members of this zone on the day asked.
+    pub zone: Option<i64>,
+    pub village: Option<VillageCode>,
+    /// Open on the day asked (not closed).
+    pub open_only: bool,
+}
+
+fn require_element_scope<'a>(
+    actor: &Actor,
+    villages: impl IntoIterator<Item = &'a VillageCode>,
+) -> Result<(), StoreError> {
+    let towns: Vec<TownCode> = villages.into_iter().map(|v| v.town()).collect();
+    if may_edit_zone(&actor.role, &towns) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(
+            "共富元素由区管理员或所在村的镇街登记（镇街用户只能管理本镇街内的）".into(),
+        ))
+    }
+}
+
+fn element_json(id: i64, s: &ElementSpec, version: i64) -> serde_json::Value {
+    json!({
+        "id": id, "type": s.kind.key(), "name": s.name, "village": s.village.as_str(),
+        "point": s.point, "opened_on": date_string(s.opened_on),
+        "closed_on": s.closed_on.map(date_string), "jobs": s.jobs,
+        "low_income_jobs": s.low_income_jobs, "monthly_gain_fen": s.monthly_gain.0,
+        "collective_income_fen": s.collective_income.0, "operator": s.operator,
+        "note": s.note, "version": version,
+    })
+}
+
+/// The zone a village belongs to at the end of `year` (or today, for the current year).
+pub fn zone_in_year(snap: &Snapshot, village: &VillageCode, year: i32) -> Option<i64> {
+    let now = today();
+    let day = if year >= now.year() {
+        now
+    } else {
+        Date::from_calendar_date(year, Month::December, 31).unwrap_or(now)
+    };
+    snap.membership_of(village, day).map(|m| m.zone.0)
+}
+
+impl Store {
+    async fn load_elements(&self) -> Result<Vec<Element>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, name, village_code, lon, lat, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, version FROM elements ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Element {
+                    id: r.try_get("id")?,
+                    kind: ElementType::parse(&r.try_get::<String, _>("kind")?)
+                        .map_err(|e| corrupt("共富元素类型", e))?,
+                    name: r.try_get("name")?,
+                    village: VillageCode::parse(&r.try_get::<String, _>("village_code")?)
+                        .map_err(|e| corrupt("村代码", e))?,
+                    lon: r.try_get("lon")?,
+                    lat: r.try_get("lat")?,
+                    opened_on: opt_day_of(r, "opened_on")?
+                        .ok_or_else(|| corrupt("开业日期", "空"))?,
+                    closed_on: opt_day_of(r, "closed_on")?,
+                    jobs: r.try_get("jobs")?,
+                    low_income_jobs: r.try_get("low_income_jobs")?,
+                    monthly_gain: Fen(r.try_get("monthly_gain_fen")?),
+                    collective_income: Fen(r.try_get("collective_income_fen")?),
+                    operator: r.try_get("operator")?,
+                    note: r.try_get("note")?,
+                    version: r.try_get("version")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Elements passing `filter` on `day`, by id.
+    pub async fn elements(
+        &self,
+        filter: &ElementFilter,
+        day: Date,
+    ) -> Result<Vec<Element>, StoreError> {
+        let snap = self.snapshot().await?;
+        Ok(self
+            .load_elements()
+            .await?
+            .into_iter()
+            .filter(|e| filter.kind.is_none_or(|k| e.kind == k))
+            .filter(|e| filter.village.as_ref().is_none_or(|v| &e.village == v))
+            .filter(|e| {
+                filter.zone.is_none_or(|z| {
+                    snap.membership_of(&e.village, day)
+                        .is_some_and(|m| m.zone == ZoneId(z))
+                })
+            })
+            .filter(|e| !filter.open_only || e.closed_on.is_none_or(|c| c > day))
+            .collect())
+    }
+
+    pub async fn element(&self, id: i64) -> Result<Option<Element>, StoreError> {
+        Ok(self.load_elements().await?.into_iter().find(|e| e.id == id))
+    }
+
+    fn check_element(snap: &Snapshot, spec: &ElementSpec) -> Result<(), StoreError> {
+        let d = snap.division(&spec.village).ok_or_else(|| {
+            StoreError::Invalid(vec![DomainError::new(
+                "unknown_village",
+                "village_code",
+                format!("村代码「{}」不在名录中", spec.village),
+            )])
+        })?;
+        check_element_point(spec, d.lon.zip(d.lat))?;
+        Ok(())
+    }
+
+    /// 登记共富元素.
+    pub async fn create_element(
+        &self,
+        actor: &Actor,
+        spec: &ElementSpec,
+    ) -> Result<i64, StoreError> {
+        let (_turn, snap) = self.write_turn().await?;
+        require_element_scope(actor, [&spec.village])?;
+        Self::check_element(&snap, spec)?;
+        let mut tx = self.pool.begin().await?;
+        let id = next_id(&mut tx, "elements").await?;
+        // A missing point is a literal NULL: `sqlx::Any` binds a `None` double as float4 on
+        // PostgreSQL, which a cached statement then refuses (as for facilities).
+        let sql = match spec.point {
+            Some(_) => {
+                "INSERT INTO elements (id, kind, name, village_code, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            }
+            None => {
+                "INSERT INTO elements (id, kind, name, village_code, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL)"
+            }
+        };
+        let mut q = sqlx::query(sql)
+            .bind(id)
+            .bind(spec.kind.key())
+            .bind(&spec.name)
+            .bind(spec.village.as_str())
+            .bind(date_string(spec.opened_on))
+            .bind(opt_day_text(spec.closed_on))
+            .bind(spec.jobs)
+            .bind(spec.low_income_jobs)
+            .bind(spec.monthly_gain.0)
+            .bind(spec.collective_income.0)
+            .bind(&spec.operator)
+            .bind(&spec.note);
+        if let Some((lon, lat)) = spec.point {
+            q = q.bind(lon).bind(lat);
+        }
+        q.execute(&mut *tx).await?;
+        audit(
+            &mut tx,
+            actor,
+            "create",
+            "element",
+            &id.to_string(),
+            None,
+            Some(element_json(id, spec, 1)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Edits an element (closing it is giving its 停办日期).
+    pub async fn update_element(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        spec: &ElementSpec,
+    ) -> Result<(), StoreError> {
+        let (_turn, snap) = self.write_turn().await?;
+        let current = self
+            .element(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("共富元素 {id}"),
+            })?;
+        require_element_scope(actor, [&current.village, &spec.village])?;
+        if current.version != expected_version {
+            return Err(StoreError::Conflict {
+                what: format!("共富元素「{}」", current.name),
+                current: current.version,
+            });
+        }
+        Self::check_element(&snap, spec)?;
+        let mut tx = self.pool.begin().await?;
+        // As on insert: a missing point is a literal NULL, and then the version is $13.
+        let (point, version_at) = match spec.point {
+            Some(_) => ("lon = $13, lat = $14", "$15"),
+            None => ("lon = NULL, lat = NULL", "$13"),
+        };
+        let sql = format!(
+            "UPDATE elements SET kind = $1, name = $2, village_code = $3, opened_on = $4, closed_on = $5, jobs = $6, low_income_jobs = $7, monthly_gain_fen = $8, collective_income_fen = $9, operator = $10, note = $11, {point}, version = version + 1 WHERE id = $12 AND version = {version_at}"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(spec.kind.key())
+            .bind(&spec.name)
+            .bind(spec.village.as_str())
+            .bind(date_string(spec.opened_on))
+            .bind(opt_day_text(spec.closed_on))
+            .bind(spec.jobs)
+            .bind(spec.low_income_jobs)
+            .bind(spec.monthly_gain.0)
+            .bind(spec.collective_income.0)
+            .bind(&spec.operator)
+            .bind(&spec.note)
+            .bind(id);
+        if let Some((lon, lat)) = spec.point {
+            q = q.bind(lon).bind(lat);
+        }
+        let done = q
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if done != 1 {
+            return Err(StoreError::Conflict {
+                what: format!("共富元素「{}」", current.name),
+                current: current.version,
+            });
+        }
+        let before = ElementSpec {
+            kind: current.kind,
+            name: current.name.clone(),
+            village: current.village.clone(),
+            point: current.lon.zip(current.lat),
+            opened_on: current.opened_on,
+            closed_on: current.closed_on,
+            jobs: current.jobs,
+            low_income_jobs: current.low_income_jobs,
+            monthly_gain: current.monthly_gain,
+            collective_income: current.collective_income,
+            operator: current.operator.clone(),
+            note: current.note.clone(),
+        };
+        audit(
+            &mut tx,
+            actor,
+            "update",
+            "element",
+            &id.to_string(),
+            Some(element_json(id, &before, current.version)),
+            Some(element_json(id, spec, expected_version + 1)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The named indicator figures of a zone and year (指标数据源), from the records kept so
+    /// far (common-prosperity elements; teams, training and support come with their records).
+    pub async fn indicator_figures(&self, zone: i64, year: i32) -> Result<Vec<Figure>, StoreError> {
+        let snap = self.snapshot().await?;
+        let elements: Vec<(i64, Element)> = self
+            .load_elements()
+            .await?
+            .into_iter()
+            .filter_map(|e| zone_in_year(&snap, &e.village, year).map(|z| (z, e)))
+            .collect();
+        Ok(figures(
+            zone,
+            year,
+            &Records {
+                elements: &elements,
+                kpis: &[],
+                trainings: &[],
+                entrepreneurs: &[],
+                supports: &[],
+            },
+        ))
+    }
+}
