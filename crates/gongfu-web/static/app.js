@@ -112,11 +112,14 @@
     return p.zone_id == null ? NONE : zoneColour(p.zone_id);
   }
 
-  function drawMap(el, geo, mode, mapName) {
+  function drawMap(el, geo, mode, mapName, marks) {
     var items = geo.features.map(function (f) {
       var p = f.properties;
       var item = { name: p.code, value: p.operating_income_fen, itemStyle: { areaColor: colourOf(p, mode) }, props: p };
-      if (mode === 'service') {
+      // The 共富元素 layer: a ◆ with the elements' names on their villages.
+      if (marks && marks[p.code]) {
+        item.label = { show: true, formatter: '◆' + marks[p.code], color: '#b45309', fontWeight: 'bold' };
+      } else if (mode === 'service') {
         if (p.svc_site) item.label = { show: true, formatter: '★' + p.svc_site + '·' + p.name, color: '#3b0764', fontWeight: 'bold' };
       } else if (mode === 'plan' ? p.plan_key : p.role === 'key') item.label = { show: true, formatter: '★' + p.name, color: '#3b0764', fontWeight: 'bold' };
       return item;
@@ -200,9 +203,23 @@
       legendFor(mode);
       el.dataset.drawn = String(geo.features.length);
       chart.on('click', function (x) { if (x.name) showCard(x.name); });
-      if (select) select.addEventListener('change', function () {
-        drawMap(el, geo, select.value, 'district');
-        legendFor(select.value);
+      var layer = document.getElementById('map-elements');
+      var marks = null;
+      function redraw() {
+        drawMap(el, geo, select ? select.value : 'zone', 'district', layer && layer.checked ? marks : null);
+        if (select) legendFor(select.value);
+      }
+      if (select) select.addEventListener('change', redraw);
+      if (layer) layer.addEventListener('change', function () {
+        if (!layer.checked || marks) { redraw(); return; }
+        api('GET', '/api/v1/elements?open=true').then(function (d) {
+          marks = {};
+          d.items.forEach(function (e) {
+            marks[e.village_code] = (marks[e.village_code] ? marks[e.village_code] + '、' : '') + e.name;
+          });
+          el.dataset.elements = String(d.total);
+          redraw();
+        }).catch(function (e) { layer.checked = false; window.alert('共富元素加载失败：' + e.message); });
       });
     }).catch(function (e) {
       el.innerHTML = '<p class="errors">地图数据加载失败：' + esc(e.message) + '</p>';

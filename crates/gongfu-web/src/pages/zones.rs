@@ -144,6 +144,8 @@ pub struct ZoneDetailPage {
     pub infra: Vec<super::facilities::ZoneInfraRow>,
     /// 片区内设施.
     pub facilities: Vec<super::facilities::FacRow>,
+    /// 指标数据 of this year: (name, value as read, rule).
+    pub figures: Vec<(&'static str, String, &'static str)>,
 }
 
 impl ZoneDetailPage {
@@ -229,6 +231,19 @@ async fn render_detail(st: &AppState, id: i64, errors: Vec<String>) -> Result<Re
             changes: st.store.history("zone", &id.to_string()).await?,
             infra: super::facilities::zone_infra_rows(&snap, zone.id, at),
             facilities: super::facilities::zone_facility_rows(&snap, zone.id, at),
+            figures: st
+                .store
+                .indicator_figures(id, day.year())
+                .await?
+                .iter()
+                .map(|f| {
+                    (
+                        f.indicator.label(),
+                        gongfu_core::ops::indicators::display(f.indicator, f.value),
+                        f.indicator.rule(),
+                    )
+                })
+                .collect(),
         },
     )
         .into_response())
