@@ -6,6 +6,7 @@
 //! generated village points, not surveyed lines; real boundaries are imported separately.
 
 mod csv;
+pub mod elements;
 mod facilities;
 mod generate;
 mod synthetic;

@@ -217,6 +217,17 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
             );
             let seeded = store.seed_demo_work(&work).await?;
             tracing::info!(?seeded, "demo zone work seeded");
+            // Common-prosperity elements of the pilot zones (共富工坊, 市集 …).
+            let elements = gongfu_demo::elements::generate_elements(
+                &divisions,
+                &district,
+                gongfu_store::service::today(),
+                seed,
+            );
+            for e in &elements {
+                store.create_element(&Actor::system("demo"), e).await?;
+            }
+            tracing::info!(elements = elements.len(), "demo elements seeded");
         }
         SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
     }
