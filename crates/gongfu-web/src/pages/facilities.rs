@@ -515,6 +515,39 @@ fn to_draft(v: &FormValues) -> Result<FacilityDraft, Vec<DomainError>> {
     })
 }
 
+/// Active villages (and communities) grouped by town for a select, with `selected` kept even
+/// when it is no longer active.
+pub(super) fn village_groups(snap: &Snapshot, day: Date, selected: &str) -> Vec<VillageGroup> {
+    snap.towns
+        .iter()
+        .map(|t| VillageGroup {
+            town: t.name.clone(),
+            villages: snap
+                .divisions
+                .iter()
+                .filter(|d| {
+                    d.division.town == t.code
+                        && (d.division.status.is_active_on(day)
+                            || d.division.code.as_str() == selected)
+                })
+                .map(|d| {
+                    let kind = if d.division.kind == DivisionKind::Village {
+                        ""
+                    } else {
+                        "（社区）"
+                    };
+                    opt(
+                        d.division.code.as_str(),
+                        format!("{} · {}{kind}", t.name, d.division.name),
+                        selected,
+                    )
+                })
+                .collect(),
+        })
+        .filter(|g| !g.villages.is_empty())
+        .collect()
+}
+
 fn form_page(
     snap: &Snapshot,
     day: Date,
@@ -537,35 +570,7 @@ fn form_page(
         .filter(|s| saved.is_none_or(|c| c == *s || c.can_move_to(*s)))
         .map(|s| opt(s.key(), s.label(), &v.status))
         .collect();
-    let groups = snap
-        .towns
-        .iter()
-        .map(|t| VillageGroup {
-            town: t.name.clone(),
-            villages: snap
-                .divisions
-                .iter()
-                .filter(|d| {
-                    d.division.town == t.code
-                        && (d.division.status.is_active_on(day)
-                            || d.division.code.as_str() == v.village_code)
-                })
-                .map(|d| {
-                    let kind = if d.division.kind == DivisionKind::Village {
-                        ""
-                    } else {
-                        "（社区）"
-                    };
-                    opt(
-                        d.division.code.as_str(),
-                        format!("{} · {}{kind}", t.name, d.division.name),
-                        &v.village_code,
-                    )
-                })
-                .collect(),
-        })
-        .filter(|g| !g.villages.is_empty())
-        .collect();
+    let groups = village_groups(snap, day, &v.village_code);
     let heading = match id.and_then(|i| snap.facility(i)) {
         Some(f) => format!("编辑设施：{}", f.name),
         None => "新增设施".into(),

@@ -5,6 +5,7 @@ mod account;
 mod actors;
 mod audit;
 mod dashboard;
+mod elements;
 mod facilities;
 mod import;
 mod map;
@@ -90,6 +91,7 @@ pub fn routes() -> Router<AppState> {
         .route("/planning/compare", get(planning::compare))
         .route("/services", get(services::page))
         .merge(work::routes())
+        .merge(elements::routes())
         .merge(work_import::routes())
         .merge(actors::routes())
 }
