@@ -81,6 +81,11 @@ pub fn generate_elements(
                 ElementType::Canteen => format!("{place}共富食堂"),
                 ElementType::Brand => format!("{place}{product}"),
             };
+            // One element of a name: a second draw of the same type in the same village is
+            // dropped rather than registered twice.
+            if out.iter().any(|e: &ElementSpec| e.name == name) {
+                continue;
+            }
             let opened_on = today - Duration::days(rng.random_range(60..1_000));
             let jobs: i64 = match kind {
                 ElementType::Workshop => rng.random_range(20..90),
@@ -132,6 +137,10 @@ mod tests {
                 z.name
             );
         }
+        let mut names: Vec<&str> = a.iter().map(|e| e.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), a.len(), "no two elements share a name");
         for e in &a {
             assert!(e.low_income_jobs <= e.jobs && e.opened_on < today);
             assert!(

@@ -346,20 +346,30 @@ pub struct ImportCounts {
     pub updated: usize,
 }
 
-/// Refuses unless the actor may change facilities in all of these villages: the district
-/// administrator, or a town user for villages of its own town.
-fn require_facility_scope<'a>(
+/// Refuses, with `refusal`, unless the actor may change records in all of these villages: the
+/// district administrator, or a town user for villages of its own town.
+pub(crate) fn require_town_scope<'a>(
     actor: &Actor,
     villages: impl IntoIterator<Item = &'a VillageCode>,
+    refusal: &str,
 ) -> Result<(), StoreError> {
     let towns: Vec<TownCode> = villages.into_iter().map(|v| v.town()).collect();
     if may_edit_zone(&actor.role, &towns) {
         Ok(())
     } else {
-        Err(StoreError::Forbidden(
-            "设施由区管理员或设施所在村的镇街管理（镇街用户只能管理本镇街内的设施）".into(),
-        ))
+        Err(StoreError::Forbidden(refusal.into()))
     }
+}
+
+fn require_facility_scope<'a>(
+    actor: &Actor,
+    villages: impl IntoIterator<Item = &'a VillageCode>,
+) -> Result<(), StoreError> {
+    require_town_scope(
+        actor,
+        villages,
+        "设施由区管理员或设施所在村的镇街管理（镇街用户只能管理本镇街内的设施）",
+    )
 }
 
 fn facility_json(id: i64, s: &FacilitySpec, version: i64) -> Value {

@@ -11,11 +11,10 @@ use crate::service::{audit, next_id, today};
 use crate::snapshot::Snapshot;
 use crate::work::{corrupt, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
-use gongfu_core::auth::may_edit_zone;
 use gongfu_core::ops::elements::{Element, ElementSpec, ElementType, check_element_point};
 use gongfu_core::ops::indicators::{Figure, Records, figures};
 use gongfu_core::village::date_string;
-use gongfu_core::{DomainError, Fen, TownCode, VillageCode, ZoneId};
+use gongfu_core::{DomainError, Fen, VillageCode, ZoneId};
 use serde_json::json;
 use sqlx::Row;
 use time::{Date, Month};
@@ -35,14 +34,11 @@ fn require_element_scope<'a>(
     actor: &Actor,
     villages: impl IntoIterator<Item = &'a VillageCode>,
 ) -> Result<(), StoreError> {
-    let towns: Vec<TownCode> = villages.into_iter().map(|v| v.town()).collect();
-    if may_edit_zone(&actor.role, &towns) {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden(
-            "共富元素由区管理员或所在村的镇街登记（镇街用户只能管理本镇街内的）".into(),
-        ))
-    }
+    crate::facilities::require_town_scope(
+        actor,
+        villages,
+        "共富元素由区管理员或所在村的镇街登记（镇街用户只能管理本镇街内的）",
+    )
 }
 
 fn element_json(id: i64, s: &ElementSpec, version: i64) -> serde_json::Value {
