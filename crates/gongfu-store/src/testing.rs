@@ -47,6 +47,22 @@ pub async fn fresh_store(dir: &Path) -> Store {
     }
 }
 
+/// A fresh store (as [`fresh_store`]) seeded with the demo district generated from `seed`:
+/// the real division list, figures, the pilot zones and the facilities.
+pub async fn demo_store(dir: &Path, seed: u64) -> Store {
+    let store = fresh_store(dir).await;
+    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV)
+        .expect("bundled town centres");
+    let divisions =
+        gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).expect("bundled divisions");
+    let district = gongfu_demo::generate(&divisions, &towns, seed);
+    store
+        .seed_demo(&towns, &divisions, &district)
+        .await
+        .expect("seed the demo district");
+    store
+}
+
 /// `postgres://u@h:p/old?x` → `postgres://u@h:p/new?x`.
 fn with_database(url: &str, name: &str) -> String {
     let (head, query) = match url.split_once('?') {

@@ -18,12 +18,7 @@ const DAY: Date = date!(2025 - 06 - 30);
 /// A fresh database (SQLite file, or PostgreSQL when the test script provides one) seeded
 /// with the demo district. The temp dir must outlive the store.
 async fn demo_store(dir: &tempfile::TempDir) -> Store {
-    let store = gongfu_store::testing::fresh_store(dir.path()).await;
-    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
-    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
-    let d = gongfu_demo::generate(&divisions, &towns, 3);
-    store.seed_demo(&towns, &divisions, &d).await.unwrap();
-    store
+    gongfu_store::testing::demo_store(dir.path(), 3).await
 }
 
 fn actor_with(role: Role) -> Actor {

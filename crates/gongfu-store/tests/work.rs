@@ -17,12 +17,7 @@ use gongfu_store::{Actor, Store, StoreError};
 use time::macros::date;
 
 async fn demo_store(dir: &tempfile::TempDir) -> Store {
-    let store = gongfu_store::testing::fresh_store(dir.path()).await;
-    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
-    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
-    let d = gongfu_demo::generate(&divisions, &towns, 3);
-    store.seed_demo(&towns, &divisions, &d).await.unwrap();
-    store
+    gongfu_store::testing::demo_store(dir.path(), 3).await
 }
 
 fn actor_with(id: i64, role: Role) -> Actor {

@@ -28,14 +28,7 @@ pub const PASSWORD: &str = "测试密码-gongfu-2025";
 pub async fn demo_app() -> App {
     let dir = tempfile::tempdir().unwrap();
     // SQLite, or PostgreSQL when the test script provides one.
-    let store = gongfu_store::testing::fresh_store(dir.path()).await;
-    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
-    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
-    let district = gongfu_demo::generate(&divisions, &towns, 7);
-    store
-        .seed_demo(&towns, &divisions, &district)
-        .await
-        .unwrap();
+    let store = gongfu_store::testing::demo_store(dir.path(), 7).await;
     let admin = gongfu_core::auth::Role::Admin;
     store
         .create_user(
