@@ -5,11 +5,14 @@
 //! same inputs and seed always give the same [`DemoDistrict`]. Boundaries are Voronoi cells of
 //! generated village points, not surveyed lines; real boundaries are imported separately.
 
+pub mod brands;
 mod csv;
 pub mod elements;
 mod facilities;
 mod generate;
 mod synthetic;
+pub mod talent;
+pub mod teams;
 pub mod work;
 
 /// The real division list of 柯桥区 (NBS 2023 codes; see `data/SOURCE.md`), bundled so the

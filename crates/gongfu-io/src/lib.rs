@@ -21,9 +21,12 @@
 //!
 //! [`Snapshot`]: gongfu_store::Snapshot
 
+pub mod brands_xlsx;
 pub mod facilities_xlsx;
 pub mod geojson;
 pub mod instance;
+pub mod talent_xlsx;
+pub mod teams_xlsx;
 pub mod work_xlsx;
 pub mod xlsx_export;
 pub mod xlsx_import;

@@ -8,6 +8,7 @@
 //! knows about HTTP or HTML.
 
 pub mod accounts;
+pub mod brands;
 pub mod db;
 pub mod error;
 pub mod facilities;
@@ -16,6 +17,8 @@ pub mod plans;
 pub mod seed;
 pub mod service;
 pub mod snapshot;
+pub mod talent;
+pub mod teams;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod work;

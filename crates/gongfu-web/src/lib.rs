@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod brands_api;
 pub mod error;
 pub mod facilities_api;
 pub mod openapi;
@@ -12,6 +13,8 @@ pub mod pages;
 pub mod planning;
 pub mod siting_api;
 pub mod statics;
+pub mod talent_api;
+pub mod teams_api;
 pub mod views;
 pub mod work_api;
 pub mod work_xlsx_api;
@@ -52,6 +55,9 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(work_api::routes())
         .merge(ops_api::routes())
+        .merge(teams_api::routes())
+        .merge(brands_api::routes())
+        .merge(talent_api::routes())
         .merge(work_xlsx_api::routes())
         .merge(pages::routes())
         .route("/static/{*path}", get(statics::serve))

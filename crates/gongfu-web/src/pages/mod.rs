@@ -4,6 +4,7 @@
 mod account;
 mod actors;
 mod audit;
+mod brands;
 mod dashboard;
 mod elements;
 mod facilities;
@@ -13,6 +14,8 @@ mod meetings;
 mod planning;
 mod projects;
 mod services;
+mod talent;
+mod teams;
 mod villages;
 mod work;
 mod work_import;
@@ -92,6 +95,9 @@ pub fn routes() -> Router<AppState> {
         .route("/services", get(services::page))
         .merge(work::routes())
         .merge(elements::routes())
+        .merge(teams::routes())
+        .merge(brands::routes())
+        .merge(talent::routes())
         .merge(work_import::routes())
         .merge(actors::routes())
 }

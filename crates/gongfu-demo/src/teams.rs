@@ -1,0 +1,1 @@
+//! (issue 7: teams) placeholder, filled in by its branch.

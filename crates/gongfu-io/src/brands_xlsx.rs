@@ -1,0 +1,1 @@
+//! (issue 7: brands) placeholder, filled in by its branch.

@@ -1,0 +1,1 @@
+//! (issue 7: talent) placeholder, filled in by its branch.

@@ -1,0 +1,8 @@
+//! (issue 7: teams) placeholder, filled in by its branch.
+
+use crate::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
