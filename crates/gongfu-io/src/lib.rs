@@ -11,6 +11,8 @@
 //! - [`work_xlsx`]: the zone work workbooks (项目清单, 里程碑, 待办事项) — export, import
 //!   templates, and importers that read every row into the core drafts and report every
 //!   bad cell at once, for a dry run before an all-or-nothing apply.
+//! - [`indicators_xlsx`]: the 片区指标数据表 of a year (every zone's named indicator figures,
+//!   with a sheet of their rules), export only.
 //! - [`geojson`]: checks uploaded village boundaries (FeatureCollection of Polygon /
 //!   MultiPolygon in WGS84) and writes the map's FeatureCollection from a [`Snapshot`].
 //!
@@ -24,6 +26,7 @@
 pub mod brands_xlsx;
 pub mod facilities_xlsx;
 pub mod geojson;
+pub mod indicators_xlsx;
 pub mod instance;
 pub mod talent_xlsx;
 pub mod teams_xlsx;

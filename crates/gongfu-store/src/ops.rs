@@ -52,15 +52,20 @@ fn element_json(id: i64, s: &ElementSpec, version: i64) -> serde_json::Value {
     })
 }
 
-/// The zone a village belongs to at the end of `year` (or today, for the current year).
-pub fn zone_in_year(snap: &Snapshot, village: &VillageCode, year: i32) -> Option<i64> {
+/// The day a year's figures are attributed on: its last day, or today for the current year.
+pub fn year_day(year: i32) -> Date {
     let now = today();
-    let day = if year >= now.year() {
+    if year >= now.year() {
         now
     } else {
         Date::from_calendar_date(year, Month::December, 31).unwrap_or(now)
-    };
-    snap.membership_of(village, day).map(|m| m.zone.0)
+    }
+}
+
+/// The zone a village belongs to at the end of `year` (or today, for the current year).
+pub fn zone_in_year(snap: &Snapshot, village: &VillageCode, year: i32) -> Option<i64> {
+    snap.membership_of(village, year_day(year))
+        .map(|m| m.zone.0)
 }
 
 impl Store {

@@ -854,7 +854,7 @@ pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
     )
 }
 
-fn io_err(e: impl std::fmt::Display) -> ApiError {
+pub fn io_err(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "export_failed",

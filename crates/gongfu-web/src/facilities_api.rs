@@ -4,7 +4,7 @@
 //! Chinese and every coverage answer states its assumptions in `method`.
 
 use crate::AppState;
-use crate::api::{RequestActor, optional_date, xlsx_response};
+use crate::api::{RequestActor, io_err, optional_date, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -576,14 +576,6 @@ async fn service_coverage(
         "uncovered": uncovered,
         "unlocated": cov.unlocated.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
     })))
-}
-
-fn io_err(e: impl std::fmt::Display) -> ApiError {
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "export_failed",
-        format!("生成文件失败：{e}"),
-    )
 }
 
 async fn export_facilities(

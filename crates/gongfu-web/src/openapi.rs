@@ -513,6 +513,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "片区指标数据源：zone 片区、year 年份（默认今年）。每项给出键、名称、单位、数值（金额为分、学时为十分之一）、计算口径 rule 和来源记录 sources",
         "",
     ),
+    (
+        "get",
+        "/api/v1/indicators.xlsx",
+        "片区指标数据表（xlsx）：year 年份（默认今年）年底存续的每个片区一行，金额以元、学时以小时写入，另附口径说明",
+        "",
+    ),
 ];
 
 fn schemas() -> Value {

@@ -3,16 +3,18 @@
 //! rule and the records it was computed from.
 
 use crate::AppState;
-use crate::api::RequestActor;
+use crate::api::{RequestActor, io_err, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use gongfu_core::ops::elements::{Element, ElementDraft, ElementType};
 use gongfu_core::ops::indicators::{Indicator, display};
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, DomainError, VillageCode, ZoneId};
+use gongfu_io::indicators_xlsx::{ZoneFigures, export_indicator_table};
 use gongfu_store::Snapshot;
 use gongfu_store::ops::ElementFilter;
 use serde::Deserialize;
@@ -27,6 +29,7 @@ pub fn routes() -> Router<AppState> {
             get(get_element).put(update_element),
         )
         .route("/api/v1/indicators", get(indicators))
+        .route("/api/v1/indicators.xlsx", get(indicators_xlsx))
 }
 
 pub fn element_json(snap: &Snapshot, e: &Element, day: Date) -> Value {
@@ -185,10 +188,7 @@ async fn indicators(
         .ok_or_else(|| DomainError::new("required", "zone", "请给出片区编号 zone"))?
         .parse()
         .map_err(|_| DomainError::new("invalid_zone", "zone", "片区编号应为整数"))?;
-    let year = match present(&q.year) {
-        Some(y) => DataYear::parse(y)?.get(),
-        None => st.today().year(),
-    };
+    let year = YearQuery { year: q.year }.year(st.today())?;
     let snap = st.store.snapshot().await?;
     let z = snap
         .zone(ZoneId(zone))
@@ -215,4 +215,47 @@ async fn indicators(
         "indicators": items,
         "keys": Indicator::ALL.map(Indicator::key),
     })))
+}
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    pub year: Option<String>,
+}
+
+impl YearQuery {
+    /// The year asked for, this year when none is given.
+    pub fn year(&self, today: Date) -> Result<i32, DomainError> {
+        match present(&self.year) {
+            Some(y) => Ok(DataYear::parse(y)?.get()),
+            None => Ok(today.year()),
+        }
+    }
+}
+
+/// Every zone that stood at the end of `year` (or today), by name, with its figures.
+pub async fn indicator_table(st: &AppState, year: i32) -> Result<Vec<ZoneFigures>, ApiError> {
+    let snap = st.store.snapshot().await?;
+    let day = gongfu_store::ops::year_day(year);
+    let mut zones: Vec<_> = snap.zones.iter().filter(|z| z.is_live_on(day)).collect();
+    zones.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut rows = Vec::with_capacity(zones.len());
+    for z in zones {
+        rows.push(ZoneFigures {
+            zone: z.id.0,
+            name: z.name.clone(),
+            figures: st.store.indicator_figures(z.id.0, year).await?,
+        });
+    }
+    Ok(rows)
+}
+
+async fn indicators_xlsx(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, ApiError> {
+    let year = q.year(st.today())?;
+    let rows = indicator_table(&st, year).await?;
+    let demo = st.store.snapshot().await?.is_demo;
+    let bytes = export_indicator_table(year, &rows, demo).map_err(io_err)?;
+    Ok(xlsx_response(bytes, &format!("片区指标数据表-{year}.xlsx")))
 }

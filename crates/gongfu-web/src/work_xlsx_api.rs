@@ -5,7 +5,7 @@
 //! at; a record changed since is a row error, never a silent overwrite.
 
 use crate::AppState;
-use crate::api::{RequestActor, xlsx_response};
+use crate::api::{RequestActor, io_err, xlsx_response};
 use crate::error::ApiError;
 use crate::work_api::{ActionQuery, ProjectQuery};
 use axum::body::Bytes;
@@ -80,14 +80,6 @@ impl Kind {
             Kind::Actions => work_xlsx::ACTIONS_SHEET,
         }
     }
-}
-
-fn io_err(e: impl std::fmt::Display) -> ApiError {
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "export_failed",
-        format!("生成文件失败：{e}"),
-    )
 }
 
 async fn template(kind: Kind) -> Result<Response, ApiError> {

@@ -97,4 +97,35 @@ async fn a_workshop_shows_in_the_zone_figures() {
     assert_eq!(s, StatusCode::CONFLICT);
     let (s, _) = app.get_json("/api/v1/indicators?year=2025").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a zone is required");
+
+    // The hub lists the zone with its figures and the district total; the workbook agrees.
+    let (s, page) = app.get("/ops?year=2025").await;
+    assert_eq!(s, StatusCode::OK);
+    let page = String::from_utf8(page).unwrap();
+    let row = page
+        .split(&format!("<tr data-zone=\"{zone}\">"))
+        .nth(1)
+        .expect("the zone has a row")
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .to_string();
+    let cells: Vec<&str> = row
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap())
+        .collect();
+    assert_eq!(cells[0], "1", "共富工坊数量");
+    assert_eq!(
+        cells[2], "40",
+        "吸纳就业人数 after the edit (the stale one was refused)"
+    );
+    assert!(page.contains("id=\"indicator-totals\""));
+    let (s, bytes) = app.get("/api/v1/indicators.xlsx?year=2025").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(&bytes[..2], b"PK");
+    let (s, e) = app.get_json("/api/v1/indicators.xlsx?year=1800").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, _) = app.get("/ops?year=abc").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }

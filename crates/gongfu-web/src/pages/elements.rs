@@ -97,7 +97,7 @@ pub async fn list(
     let mut zones = vec![opt("", "全部片区", &zone)];
     zones.extend(zone_opts(&snap, day, &zone));
     Ok(ElementsPage {
-        layout: Layout::new("共富元素", "work", snap.is_demo),
+        layout: Layout::new("共富元素", "ops", snap.is_demo),
         jobs: elements.iter().map(|e| e.jobs).sum(),
         low_income_jobs: elements.iter().map(|e| e.low_income_jobs).sum(),
         collective_income: money(elements.iter().map(|e| e.collective_income).sum::<Fen>()),
@@ -214,7 +214,7 @@ fn form_page(
             } else {
                 "登记共富元素"
             },
-            "work",
+            "ops",
             snap.is_demo,
         ),
         heading: match id {

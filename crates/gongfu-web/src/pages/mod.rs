@@ -11,6 +11,7 @@ mod facilities;
 mod import;
 mod map;
 mod meetings;
+mod ops;
 mod planning;
 mod projects;
 mod services;
@@ -95,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/services", get(services::page))
         .merge(work::routes())
         .merge(elements::routes())
+        .merge(ops::routes())
         .merge(teams::routes())
         .merge(brands::routes())
         .merge(talent::routes())

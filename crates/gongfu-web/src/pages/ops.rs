@@ -1,0 +1,151 @@
+//! 运营人才 (operations and talent): the hub of the three mechanisms 村庄联营, 产业共链 and
+//! 人才共创 — links to their registries, and every zone's named indicator figures for a year
+//! (what the scoring engine reads), with the district total where a figure adds up and an
+//! Excel export of the same table.
+
+use super::Layout;
+use super::villages::{Opt, opt};
+use super::work::money;
+use crate::AppState;
+use crate::error::PageError;
+use crate::ops_api::{YearQuery, indicator_table};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use gongfu_core::Fen;
+use gongfu_core::ops::indicators::{Indicator, Unit};
+use gongfu_store::ops::ElementFilter;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/ops", get(hub))
+}
+
+pub struct Column {
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub rule: &'static str,
+}
+
+pub struct ZoneRow {
+    pub id: i64,
+    pub name: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ops.html")]
+pub struct OpsPage {
+    pub layout: Layout,
+    pub year: i32,
+    pub years: Vec<Opt>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<ZoneRow>,
+    /// Zones that stood that year but have no record behind any figure.
+    pub empty_zones: usize,
+    pub totals: Vec<String>,
+    pub open_elements: usize,
+    pub element_jobs: i64,
+}
+
+/// A figure as a table cell: money in 万元 (a per-person monthly gain in 元), hours with
+/// their tenth, counts as they are.
+fn cell(i: Indicator, value: i64) -> String {
+    match i.unit() {
+        Unit::Fen if i == Indicator::MonthlyGain => Fen(value).yuan_string(),
+        Unit::Fen => money(Fen(value)),
+        Unit::HourTenths => format!("{}.{}", value / 10, value % 10),
+        _ => value.to_string(),
+    }
+}
+
+fn unit(i: Indicator) -> &'static str {
+    match i.unit() {
+        Unit::Fen if i == Indicator::MonthlyGain => "元",
+        Unit::Fen => "万元",
+        Unit::HourTenths => "小时",
+        u => u.label(),
+    }
+}
+
+/// A weighted average (人均月增收) does not add up over zones; every other figure does.
+fn adds_up(i: Indicator) -> bool {
+    i != Indicator::MonthlyGain
+}
+
+pub async fn hub(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<OpsPage, PageError> {
+    let today = st.today();
+    let year = q.year(today)?;
+    let snap = st.store.snapshot().await?;
+    let table = indicator_table(&st, year).await?;
+    let columns = Indicator::ALL
+        .iter()
+        .map(|i| Column {
+            label: i.label(),
+            unit: unit(*i),
+            rule: i.rule(),
+        })
+        .collect();
+    let mut sums = vec![0i64; Indicator::ALL.len()];
+    let mut rows = Vec::new();
+    let mut empty_zones = 0;
+    for z in &table {
+        if z.figures.iter().all(|f| f.value == 0) {
+            empty_zones += 1;
+            continue;
+        }
+        for (k, f) in z.figures.iter().enumerate() {
+            sums[k] += f.value;
+        }
+        rows.push(ZoneRow {
+            id: z.zone,
+            name: z.name.clone(),
+            cells: z
+                .figures
+                .iter()
+                .map(|f| cell(f.indicator, f.value))
+                .collect(),
+        });
+    }
+    let totals = Indicator::ALL
+        .iter()
+        .zip(&sums)
+        .map(|(i, v)| {
+            if adds_up(*i) {
+                cell(*i, *v)
+            } else {
+                "—".into()
+            }
+        })
+        .collect();
+    let open = st
+        .store
+        .elements(
+            &ElementFilter {
+                open_only: true,
+                ..Default::default()
+            },
+            today,
+        )
+        .await?;
+    let current = year.to_string();
+    let years = (2023..=today.year())
+        .rev()
+        .map(|y| opt(y.to_string(), format!("{y} 年"), &current))
+        .collect();
+    Ok(OpsPage {
+        layout: Layout::new("运营与人才", "ops", snap.is_demo),
+        year,
+        years,
+        columns,
+        rows,
+        empty_zones,
+        totals,
+        open_elements: open.len(),
+        element_jobs: open.iter().map(|e| e.jobs).sum(),
+    })
+}
