@@ -11,6 +11,7 @@
 //! - [`work_xlsx`]: the zone work workbooks (项目清单, 里程碑, 待办事项) — export, import
 //!   templates, and importers that read every row into the core drafts and report every
 //!   bad cell at once, for a dry run before an all-or-nothing apply.
+//! - [`elements_xlsx`]: the 共富元素 workbook — export, template and importer.
 //! - [`indicators_xlsx`]: the 片区指标数据表 of a year (every zone's named indicator figures,
 //!   with a sheet of their rules), export only.
 //! - [`geojson`]: checks uploaded village boundaries (FeatureCollection of Polygon /
@@ -24,6 +25,7 @@
 //! [`Snapshot`]: gongfu_store::Snapshot
 
 pub mod brands_xlsx;
+pub mod elements_xlsx;
 pub mod facilities_xlsx;
 pub mod geojson;
 pub mod indicators_xlsx;

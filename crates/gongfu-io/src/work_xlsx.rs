@@ -226,14 +226,20 @@ pub fn snapshot_zone_names(snap: &Snapshot) -> impl Fn(i64) -> String + '_ {
 const MONEY_FORMAT: &str = "#,##0.00";
 const DATE_FORMAT: &str = "yyyy-mm-dd";
 
-fn write_fen(g: &mut Grid, f: &Formats, r: u32, c: usize, v: Fen) -> Result<(), XlsxError> {
+pub(crate) fn write_fen(
+    g: &mut Grid,
+    f: &Formats,
+    r: u32,
+    c: usize,
+    v: Fen,
+) -> Result<(), XlsxError> {
     // The one place fen becomes a float: exact for any amount below 2^53 fen.
     g.ws.write_number_with_format(r, c as u16, v.0 as f64 / 100.0, &f.money)?;
     g.seen(r, c as u16, v.yuan_string().len());
     Ok(())
 }
 
-fn write_date(
+pub(crate) fn write_date(
     g: &mut Grid,
     f: &Formats,
     r: u32,
@@ -262,7 +268,7 @@ fn write_overdue(g: &mut Grid, r: u32, c: usize, days: Option<i64>) -> Result<()
 }
 
 /// A drop-down list over the data rows of column `c`.
-fn drop_down(ws: &mut Worksheet, c: usize, items: &[&str]) -> Result<(), XlsxError> {
+pub(crate) fn drop_down(ws: &mut Worksheet, c: usize, items: &[&str]) -> Result<(), XlsxError> {
     ws.add_data_validation(
         1,
         c as u16,
@@ -274,7 +280,7 @@ fn drop_down(ws: &mut Worksheet, c: usize, items: &[&str]) -> Result<(), XlsxErr
 }
 
 /// Column formats that make typed values look like what the importer reads.
-fn column_formats(
+pub(crate) fn column_formats(
     ws: &mut Worksheet,
     f: &Formats,
     text: &[usize],
@@ -295,7 +301,7 @@ fn column_formats(
     Ok(())
 }
 
-fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
+pub(crate) fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|x| label(*x)).collect()
 }
 
@@ -478,10 +484,10 @@ const IMPORT_NOTES: [&str; 5] = [
 ];
 
 /// A titled list in a 填表说明 sheet: title, second heading, then (value, meaning) lines.
-type Section<'a> = (&'a str, &'a str, Vec<(String, String)>);
+pub(crate) type Section<'a> = (&'a str, &'a str, Vec<(String, String)>);
 
 /// Writes a 填表说明 sheet: one line per column, then extra sections, then the notes.
-fn guide(
+pub(crate) fn guide(
     book: &mut Workbook,
     f: &Formats,
     columns: &[(&str, String)],
@@ -520,13 +526,13 @@ fn guide(
 }
 
 /// The 版本 line of a 填表说明.
-fn version_rule(what: &str) -> String {
+pub(crate) fn version_rule(what: &str) -> String {
     format!(
         "修改已有{what}时必填，请保留导出文件中的数字，不要改动；新增{what}（编号为空）请留空。导入时若该{what}在导出后已被他人修改（版本已变），该行报错且整个文件不导入：请重新导出最新数据后再改，以免覆盖他人的修改。"
     )
 }
 
-fn money_rule(what: &str) -> String {
+pub(crate) fn money_rule(what: &str) -> String {
     format!(
         "选填。{what}，单位元，不小于 0，最多两位小数（精确到分），不超过 100 亿元；留空按 0 计。"
     )
@@ -973,7 +979,7 @@ fn locate<'a, const N: usize>(
 }
 
 /// One data row being read: its cells by header position, and its errors.
-struct RowReader<'a, const N: usize> {
+pub(crate) struct RowReader<'a, const N: usize> {
     n: usize,
     cells: &'a [Data],
     cols: &'a [usize; N],
@@ -1000,18 +1006,18 @@ impl<'a, const N: usize> RowReader<'a, N> {
         }
     }
 
-    fn cell(&self, k: usize) -> &'a Data {
+    pub(crate) fn cell(&self, k: usize) -> &'a Data {
         cell_at(self.cells, self.cols[k])
     }
 
-    fn bad(&mut self, k: usize, value: String, reason: String) {
+    pub(crate) fn bad(&mut self, k: usize, value: String, reason: String) {
         self.errors
             .push(RowError::new(self.n, self.headers[k], clip(&value), reason));
         self.reported[k] = true;
     }
 
     /// The cell as text (an error value is reported and read as empty).
-    fn text(&mut self, k: usize) -> String {
+    pub(crate) fn text(&mut self, k: usize) -> String {
         match cell_text(self.cell(k)) {
             Ok(t) => t,
             Err(reason) => {
@@ -1023,7 +1029,7 @@ impl<'a, const N: usize> RowReader<'a, N> {
     }
 
     /// A date cell as text, YYYY-MM-DD when it reads as a date.
-    fn date(&mut self, k: usize) -> String {
+    pub(crate) fn date(&mut self, k: usize) -> String {
         normalise_date_text(&self.text(k))
     }
 
@@ -1049,7 +1055,7 @@ impl<'a, const N: usize> RowReader<'a, N> {
 
     /// The 版本 of a row whose 编号 read as `id`: required with an 编号, refused without one.
     /// `None` when reported.
-    fn version(&mut self, k: usize, id: Result<Option<i64>, ()>) -> Option<Option<i64>> {
+    pub(crate) fn version(&mut self, k: usize, id: Result<Option<i64>, ()>) -> Option<Option<i64>> {
         let c = self.cell(k);
         match id {
             Ok(None) if is_blank(c) => Some(None),
@@ -1095,7 +1101,7 @@ impl<'a, const N: usize> RowReader<'a, N> {
 
     /// A draft's field errors, each at the column of its field (unless that cell was already
     /// reported), with the text that was read.
-    fn draft_errors(
+    pub(crate) fn draft_errors(
         &mut self,
         errors: Vec<DomainError>,
         column: impl Fn(&str) -> usize,
@@ -1177,14 +1183,14 @@ fn finish<T, const N: usize>(
 /// One workbook's sheet as the importer reads it: its name, headers, the column that names a
 /// row's record (where the header row is found), the columns only exported, the 编号 column,
 /// and what one row is called in messages.
-struct SheetSpec<const N: usize> {
-    name: &'static str,
-    headers: &'static [&'static str; N],
-    key: usize,
-    read_only: &'static [usize],
-    id: usize,
-    id_header: &'static str,
-    what: &'static str,
+pub(crate) struct SheetSpec<const N: usize> {
+    pub(crate) name: &'static str,
+    pub(crate) headers: &'static [&'static str; N],
+    pub(crate) key: usize,
+    pub(crate) read_only: &'static [usize],
+    pub(crate) id: usize,
+    pub(crate) id_header: &'static str,
+    pub(crate) what: &'static str,
 }
 
 const PROJECT_SHEET_SPEC: SheetSpec<{ PROJECT_HEADERS.len() }> = SheetSpec {
@@ -1219,7 +1225,7 @@ const ACTION_SHEET_SPEC: SheetSpec<{ ACTION_HEADERS.len() }> = SheetSpec {
 
 /// Reads every data row of a sheet with `read` (given the row, its number and its 编号),
 /// keeping the rows read without a problem; then names repeated 编号 and sorts the errors.
-fn read_sheet<T, const N: usize>(
+pub(crate) fn read_sheet<T, const N: usize>(
     bytes: &[u8],
     spec: &SheetSpec<N>,
     mut read: impl FnMut(&mut RowReader<'_, N>, usize, Result<Option<i64>, ()>) -> Option<T>,

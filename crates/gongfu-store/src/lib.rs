@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod brands;
 pub mod db;
+pub mod element_import;
 pub mod error;
 pub mod facilities;
 pub mod ops;

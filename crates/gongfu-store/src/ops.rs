@@ -30,7 +30,7 @@ pub struct ElementFilter {
     pub open_only: bool,
 }
 
-fn require_element_scope<'a>(
+pub(crate) fn require_element_scope<'a>(
     actor: &Actor,
     villages: impl IntoIterator<Item = &'a VillageCode>,
 ) -> Result<(), StoreError> {
@@ -68,8 +68,127 @@ pub fn zone_in_year(snap: &Snapshot, village: &VillageCode, year: i32) -> Option
         .map(|m| m.zone.0)
 }
 
+/// The spec an element was written with (its own point, if any).
+pub(crate) fn spec_of(e: &Element) -> ElementSpec {
+    ElementSpec {
+        kind: e.kind,
+        name: e.name.clone(),
+        village: e.village.clone(),
+        point: e.lon.zip(e.lat),
+        opened_on: e.opened_on,
+        closed_on: e.closed_on,
+        jobs: e.jobs,
+        low_income_jobs: e.low_income_jobs,
+        monthly_gain: e.monthly_gain,
+        collective_income: e.collective_income,
+        operator: e.operator.clone(),
+        note: e.note.clone(),
+    }
+}
+
+/// Writes a new element and its audit line in `tx`; its id.
+pub(crate) async fn insert_element(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &Actor,
+    spec: &ElementSpec,
+) -> Result<i64, StoreError> {
+    let id = next_id(tx, "elements").await?;
+    // A missing point is a literal NULL: `sqlx::Any` binds a `None` double as float4 on
+    // PostgreSQL, which a cached statement then refuses (as for facilities).
+    let sql = match spec.point {
+        Some(_) => {
+            "INSERT INTO elements (id, kind, name, village_code, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        }
+        None => {
+            "INSERT INTO elements (id, kind, name, village_code, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL)"
+        }
+    };
+    let mut q = sqlx::query(sql)
+        .bind(id)
+        .bind(spec.kind.key())
+        .bind(&spec.name)
+        .bind(spec.village.as_str())
+        .bind(date_string(spec.opened_on))
+        .bind(opt_day_text(spec.closed_on))
+        .bind(spec.jobs)
+        .bind(spec.low_income_jobs)
+        .bind(spec.monthly_gain.0)
+        .bind(spec.collective_income.0)
+        .bind(&spec.operator)
+        .bind(&spec.note);
+    if let Some((lon, lat)) = spec.point {
+        q = q.bind(lon).bind(lat);
+    }
+    q.execute(&mut **tx).await?;
+    audit(
+        tx,
+        actor,
+        "create",
+        "element",
+        &id.to_string(),
+        None,
+        Some(element_json(id, spec, 1)),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Rewrites `current` as `spec` if it is still at `expected_version`, with its audit line;
+/// false when someone changed it first.
+pub(crate) async fn update_element_row(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &Actor,
+    current: &Element,
+    expected_version: i64,
+    spec: &ElementSpec,
+) -> Result<bool, StoreError> {
+    // As on insert: a missing point is a literal NULL, and then the version is $13.
+    let (point, version_at) = match spec.point {
+        Some(_) => ("lon = $13, lat = $14", "$15"),
+        None => ("lon = NULL, lat = NULL", "$13"),
+    };
+    let sql = format!(
+        "UPDATE elements SET kind = $1, name = $2, village_code = $3, opened_on = $4, closed_on = $5, jobs = $6, low_income_jobs = $7, monthly_gain_fen = $8, collective_income_fen = $9, operator = $10, note = $11, {point}, version = version + 1 WHERE id = $12 AND version = {version_at}"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(spec.kind.key())
+        .bind(&spec.name)
+        .bind(spec.village.as_str())
+        .bind(date_string(spec.opened_on))
+        .bind(opt_day_text(spec.closed_on))
+        .bind(spec.jobs)
+        .bind(spec.low_income_jobs)
+        .bind(spec.monthly_gain.0)
+        .bind(spec.collective_income.0)
+        .bind(&spec.operator)
+        .bind(&spec.note)
+        .bind(current.id);
+    if let Some((lon, lat)) = spec.point {
+        q = q.bind(lon).bind(lat);
+    }
+    let done = q
+        .bind(expected_version)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if done != 1 {
+        return Ok(false);
+    }
+    audit(
+        tx,
+        actor,
+        "update",
+        "element",
+        &current.id.to_string(),
+        Some(element_json(current.id, &spec_of(current), current.version)),
+        Some(element_json(current.id, spec, expected_version + 1)),
+    )
+    .await?;
+    Ok(true)
+}
+
 impl Store {
-    async fn load_elements(&self) -> Result<Vec<Element>, StoreError> {
+    pub(crate) async fn load_elements(&self) -> Result<Vec<Element>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, kind, name, village_code, lon, lat, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, version FROM elements ORDER BY id",
         )
@@ -128,7 +247,7 @@ impl Store {
         Ok(self.load_elements().await?.into_iter().find(|e| e.id == id))
     }
 
-    fn check_element(snap: &Snapshot, spec: &ElementSpec) -> Result<(), StoreError> {
+    pub(crate) fn check_element(snap: &Snapshot, spec: &ElementSpec) -> Result<(), StoreError> {
         let d = snap.division(&spec.village).ok_or_else(|| {
             StoreError::Invalid(vec![DomainError::new(
                 "unknown_village",
@@ -150,44 +269,7 @@ impl Store {
         require_element_scope(actor, [&spec.village])?;
         Self::check_element(&snap, spec)?;
         let mut tx = self.pool.begin().await?;
-        let id = next_id(&mut tx, "elements").await?;
-        // A missing point is a literal NULL: `sqlx::Any` binds a `None` double as float4 on
-        // PostgreSQL, which a cached statement then refuses (as for facilities).
-        let sql = match spec.point {
-            Some(_) => {
-                "INSERT INTO elements (id, kind, name, village_code, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-            }
-            None => {
-                "INSERT INTO elements (id, kind, name, village_code, opened_on, closed_on, jobs, low_income_jobs, monthly_gain_fen, collective_income_fen, operator, note, lon, lat) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL)"
-            }
-        };
-        let mut q = sqlx::query(sql)
-            .bind(id)
-            .bind(spec.kind.key())
-            .bind(&spec.name)
-            .bind(spec.village.as_str())
-            .bind(date_string(spec.opened_on))
-            .bind(opt_day_text(spec.closed_on))
-            .bind(spec.jobs)
-            .bind(spec.low_income_jobs)
-            .bind(spec.monthly_gain.0)
-            .bind(spec.collective_income.0)
-            .bind(&spec.operator)
-            .bind(&spec.note);
-        if let Some((lon, lat)) = spec.point {
-            q = q.bind(lon).bind(lat);
-        }
-        q.execute(&mut *tx).await?;
-        audit(
-            &mut tx,
-            actor,
-            "create",
-            "element",
-            &id.to_string(),
-            None,
-            Some(element_json(id, spec, 1)),
-        )
-        .await?;
+        let id = insert_element(&mut tx, actor, spec).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -216,69 +298,15 @@ impl Store {
         }
         Self::check_element(&snap, spec)?;
         let mut tx = self.pool.begin().await?;
-        // As on insert: a missing point is a literal NULL, and then the version is $13.
-        let (point, version_at) = match spec.point {
-            Some(_) => ("lon = $13, lat = $14", "$15"),
-            None => ("lon = NULL, lat = NULL", "$13"),
-        };
-        let sql = format!(
-            "UPDATE elements SET kind = $1, name = $2, village_code = $3, opened_on = $4, closed_on = $5, jobs = $6, low_income_jobs = $7, monthly_gain_fen = $8, collective_income_fen = $9, operator = $10, note = $11, {point}, version = version + 1 WHERE id = $12 AND version = {version_at}"
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(spec.kind.key())
-            .bind(&spec.name)
-            .bind(spec.village.as_str())
-            .bind(date_string(spec.opened_on))
-            .bind(opt_day_text(spec.closed_on))
-            .bind(spec.jobs)
-            .bind(spec.low_income_jobs)
-            .bind(spec.monthly_gain.0)
-            .bind(spec.collective_income.0)
-            .bind(&spec.operator)
-            .bind(&spec.note)
-            .bind(id);
-        if let Some((lon, lat)) = spec.point {
-            q = q.bind(lon).bind(lat);
-        }
-        let done = q
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if done != 1 {
+        if !update_element_row(&mut tx, actor, &current, expected_version, spec).await? {
             return Err(StoreError::Conflict {
                 what: format!("共富元素「{}」", current.name),
                 current: current.version,
             });
         }
-        let before = ElementSpec {
-            kind: current.kind,
-            name: current.name.clone(),
-            village: current.village.clone(),
-            point: current.lon.zip(current.lat),
-            opened_on: current.opened_on,
-            closed_on: current.closed_on,
-            jobs: current.jobs,
-            low_income_jobs: current.low_income_jobs,
-            monthly_gain: current.monthly_gain,
-            collective_income: current.collective_income,
-            operator: current.operator.clone(),
-            note: current.note.clone(),
-        };
-        audit(
-            &mut tx,
-            actor,
-            "update",
-            "element",
-            &id.to_string(),
-            Some(element_json(id, &before, current.version)),
-            Some(element_json(id, spec, expected_version + 1)),
-        )
-        .await?;
         tx.commit().await?;
         Ok(())
     }
-
     /// The named indicator figures of a zone and year (指标数据源), from the records kept so
     /// far (common-prosperity elements; teams, training and support come with their records).
     pub async fn indicator_figures(&self, zone: i64, year: i32) -> Result<Vec<Figure>, StoreError> {

@@ -515,6 +515,24 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "get",
+        "/api/v1/export/elements.xlsx",
+        "导出共富元素（xlsx；筛选同 GET /api/v1/elements），列与导入模板一致，可修改后重新导入",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/import/elements/template.xlsx",
+        "下载共富元素导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/elements",
+        "导入共富元素（xlsx 请求体；有编号的行修改该元素，须带导出时的版本；mode=dry_run 列出所有行的问题，mode=apply 全部无误才在一个事务中全部写入；区管理员或所在村的镇街）",
+        "xlsx",
+    ),
+    (
+        "get",
         "/api/v1/indicators.xlsx",
         "片区指标数据表（xlsx）：year 年份（默认今年）年底存续的每个片区一行，金额以元、学时以小时写入，另附口径说明",
         "",

@@ -7,6 +7,7 @@
 use crate::AppState;
 use crate::api::{RequestActor, io_err, xlsx_response};
 use crate::error::ApiError;
+use crate::ops_api::ElementQuery;
 use crate::work_api::{ActionQuery, ProjectQuery};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -18,8 +19,10 @@ use gongfu_core::DomainError;
 use gongfu_core::village::date_string;
 use gongfu_core::work::project::Milestone;
 use gongfu_io::RowError;
+use gongfu_io::elements_xlsx::{self, ElementExportRow};
 use gongfu_io::work_xlsx::{self, WorkExport, snapshot_zone_names};
 use gongfu_store::Actor;
+use gongfu_store::element_import::ElementImportRow;
 use gongfu_store::work::import::{
     ActionImportRow, ImportRowError, MilestoneImportRow, ProjectImportRow, WorkImportReport,
 };
@@ -35,6 +38,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/import/projects", post(import_projects))
         .route("/api/v1/import/milestones", post(import_milestones))
         .route("/api/v1/import/actions", post(import_actions))
+        .route("/api/v1/export/elements.xlsx", get(export_elements))
+        .route("/api/v1/import/elements", post(import_elements))
+        .route(
+            "/api/v1/import/elements/template.xlsx",
+            get(|| template(Kind::Elements)),
+        )
         .route(
             "/api/v1/import/projects/template.xlsx",
             get(|| template(Kind::Projects)),
@@ -55,16 +64,28 @@ pub enum Kind {
     Projects,
     Milestones,
     Actions,
+    /// 共富元素
+    Elements,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Projects, Kind::Milestones, Kind::Actions];
+    pub const ALL: [Kind; 4] = [
+        Kind::Projects,
+        Kind::Milestones,
+        Kind::Actions,
+        Kind::Elements,
+    ];
+    /// The zone work workbooks (片区工作).
+    pub const WORK: [Kind; 3] = [Kind::Projects, Kind::Milestones, Kind::Actions];
+    /// The operations workbooks (运营与人才).
+    pub const OPS: [Kind; 1] = [Kind::Elements];
 
     pub fn key(self) -> &'static str {
         match self {
             Kind::Projects => "projects",
             Kind::Milestones => "milestones",
             Kind::Actions => "actions",
+            Kind::Elements => "elements",
         }
     }
 
@@ -78,6 +99,7 @@ impl Kind {
             Kind::Projects => work_xlsx::PROJECTS_SHEET,
             Kind::Milestones => work_xlsx::MILESTONES_SHEET,
             Kind::Actions => work_xlsx::ACTIONS_SHEET,
+            Kind::Elements => elements_xlsx::ELEMENTS_SHEET,
         }
     }
 }
@@ -87,6 +109,7 @@ async fn template(kind: Kind) -> Result<Response, ApiError> {
         Kind::Projects => work_xlsx::projects_template(),
         Kind::Milestones => work_xlsx::milestones_template(),
         Kind::Actions => work_xlsx::actions_template(),
+        Kind::Elements => elements_xlsx::elements_template(),
     }
     .map_err(io_err)?;
     Ok(xlsx_response(
@@ -335,6 +358,27 @@ pub async fn run_work_import(
             }
             st.store.import_actions(actor, &rows, apply).await?
         }
+        Kind::Elements => {
+            let rows = match elements_xlsx::parse_elements_xlsx(bytes, st.today()) {
+                Ok(rows) => rows,
+                Err(e) => return Ok(refused(store_errors(e))),
+            };
+            let rows: Vec<ElementImportRow> = rows
+                .into_iter()
+                .filter_map(|r| {
+                    let spec = spec_or_error(r.row, r.draft.parse(st.today()), &mut errors)?;
+                    Some(ElementImportRow {
+                        row: r.row,
+                        existing: existing(r.id, r.version),
+                        spec,
+                    })
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Ok(refused(errors));
+            }
+            st.store.import_elements(actor, &rows, apply).await?
+        }
     };
     Ok(report)
 }
@@ -391,4 +435,43 @@ async fn import_actions(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     answer(&st, &actor, Kind::Actions, &q, &body).await
+}
+
+async fn import_elements(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    answer(&st, &actor, Kind::Elements, &q, &body).await
+}
+
+/// 共富元素 with the list's filters (type, zone, village, open).
+async fn export_elements(
+    State(st): State<AppState>,
+    Query(q): Query<ElementQuery>,
+) -> Result<Response, ApiError> {
+    let filter = q.parse()?;
+    let day = st.today();
+    let snap = st.store.snapshot().await?;
+    let elements = st.store.elements(&filter, day).await?;
+    let rows: Vec<ElementExportRow> = elements
+        .iter()
+        .map(|e| ElementExportRow {
+            element: e,
+            village_name: snap
+                .division(&e.village)
+                .map(|d| d.division.name.clone())
+                .unwrap_or_default(),
+            zone_name: snap
+                .membership_of(&e.village, day)
+                .and_then(|m| snap.zone(m.zone))
+                .map(|z| z.name.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(xlsx_response(
+        elements_xlsx::export_elements(&rows, snap.is_demo).map_err(io_err)?,
+        "共富元素.xlsx",
+    ))
 }

@@ -129,3 +129,124 @@ async fn a_workshop_shows_in_the_zone_figures() {
     let (s, _) = app.get("/ops?year=abc").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A 共富元素 sheet with the given (header, text) rows; other columns blank.
+fn elements_workbook(rows: &[Vec<(&str, String)>]) -> Vec<u8> {
+    use gongfu_io::elements_xlsx::{ELEMENT_HEADERS, ELEMENTS_SHEET};
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(ELEMENTS_SHEET).unwrap();
+    for (c, h) in ELEMENT_HEADERS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (h, v) in row {
+            let c = ELEMENT_HEADERS.iter().position(|x| x == h).unwrap();
+            ws.write_string(r as u32 + 1, c as u16, v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// The demo's elements export and re-import unchanged; an edited row and a new one apply
+/// together; the same file again is refused whole for its now stale row.
+#[tokio::test]
+async fn elements_go_out_to_excel_and_back() {
+    let app = demo_app().await;
+    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
+    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
+    let district = gongfu_demo::generate(&divisions, &towns, 7);
+    // The app's pinned today (common::demo_app), so no element opens after it.
+    let today = time::macros::date!(2025 - 06 - 30);
+    for e in gongfu_demo::elements::generate_elements(&divisions, &district, today, 7) {
+        app.store
+            .create_element(&gongfu_store::Actor::system("test"), &e)
+            .await
+            .unwrap();
+    }
+    let (s, file) = app.get("/api/v1/export/elements.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/elements?mode=dry_run", file.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert!(r["rows"].as_u64().unwrap() > 10, "{r}");
+    assert_eq!(r["unchanged"], r["rows"], "{r}");
+
+    let (_, list) = app.get_json("/api/v1/elements").await;
+    let first = &list["items"][0];
+    let total = list["total"].as_u64().unwrap();
+    let s = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let edited = vec![
+        ("编号", s(&first["id"])),
+        ("类型", s(&first["type_label"])),
+        ("名称", s(&first["name"])),
+        ("村代码", s(&first["village_code"])),
+        ("开业日期", s(&first["opened_on"])),
+        ("吸纳就业人数", "99".to_string()),
+        ("版本", s(&first["version"])),
+    ];
+    let new = vec![
+        ("类型", "共富食堂".to_string()),
+        ("名称", "导入的共富食堂".to_string()),
+        ("村代码", s(&first["village_code"])),
+        ("开业日期", "2025-06-01".to_string()),
+        ("吸纳就业人数", "6".to_string()),
+        ("其中低收入农户人数", "2".to_string()),
+        ("人均月增收（元）", "1,500".to_string()),
+    ];
+    let file = elements_workbook(&[edited, new]);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/elements?mode=apply", file.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["created"].as_u64(), r["updated"].as_u64()),
+        (Some(1), Some(1)),
+        "{r}"
+    );
+    assert_eq!(r["applied"], true);
+    let (_, after) = app
+        .get_json(&format!("/api/v1/elements/{}", first["id"]))
+        .await;
+    assert_eq!(after["jobs"], 99);
+    assert_eq!(after["lon"], first["lon"], "the map point is kept");
+    // Again: the edited row is now stale, so nothing is written, not even the new row.
+    let (s, r) = app
+        .post_bytes("/api/v1/import/elements?mode=apply", file)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!(r["errors"][0]["column"], "版本", "{r}");
+    let (_, list) = app.get_json("/api/v1/elements").await;
+    assert_eq!(list["total"].as_u64().unwrap(), total + 1);
+    // A bad cell is named by row and column.
+    let bad = elements_workbook(&[vec![
+        ("类型", "共富超市".to_string()),
+        ("名称", "某".to_string()),
+        ("村代码", "123".to_string()),
+        ("开业日期", "2025-06-01".to_string()),
+    ]]);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/elements?mode=dry_run", bad)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let cols: Vec<&str> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["column"].as_str().unwrap())
+        .collect();
+    assert_eq!(cols, ["类型", "村代码"], "{r}");
+    let (s, page) = app.get("/ops/import").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        String::from_utf8(page)
+            .unwrap()
+            .contains("import-form-elements")
+    );
+    let (s, _) = app.get("/ops/import/projects").await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+}

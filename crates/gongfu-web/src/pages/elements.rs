@@ -80,6 +80,8 @@ pub struct ElementsPage {
     pub jobs: i64,
     pub low_income_jobs: i64,
     pub collective_income: String,
+    /// The filters, for the export link.
+    pub query: String,
 }
 
 pub async fn list(
@@ -102,6 +104,12 @@ pub async fn list(
         low_income_jobs: elements.iter().map(|e| e.low_income_jobs).sum(),
         collective_income: money(elements.iter().map(|e| e.collective_income).sum::<Fen>()),
         rows: elements.iter().map(|e| row(&snap, e, day)).collect(),
+        query: super::query_string(&[
+            ("type", &q.kind),
+            ("zone", &q.zone),
+            ("village", &q.village),
+            ("open", &q.open),
+        ]),
         kinds,
         zones,
     })

@@ -1,4 +1,4 @@
-//! 片区工作 Excel 导入导出: one page with the three workbooks (项目清单, 里程碑, 待办事项),
+//! Excel 导入导出 pages: 片区工作 (项目清单, 里程碑, 待办事项) and 运营与人才 (共富元素),
 //! each with its template, its export and an upload form. An upload is first checked (试导入:
 //! every row error, from the file and against the database, by row and column); when it
 //! passes, 确认导入 sends the checked file back and it is written all or nothing.
@@ -20,8 +20,35 @@ use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/work/import", get(page))
-        .route("/work/import/{kind}", post(submit))
+        .route("/work/import", get(|st| page(st, Group::Work)))
+        .route(
+            "/work/import/{kind}",
+            post(|st, a, k, f| submit(st, a, k, f, Group::Work)),
+        )
+        .route("/ops/import", get(|st| page(st, Group::Ops)))
+        .route(
+            "/ops/import/{kind}",
+            post(|st, a, k, f| submit(st, a, k, f, Group::Ops)),
+        )
+}
+
+/// Which page of workbooks: 片区工作 or 运营与人才.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Work,
+    Ops,
+}
+
+impl Group {
+    fn kinds(self) -> &'static [Kind] {
+        match self {
+            Group::Work => &Kind::WORK,
+            Group::Ops => &Kind::OPS,
+        }
+    }
+    fn sections(self) -> Vec<Section> {
+        self.kinds().iter().map(|k| Section::new(*k)).collect()
+    }
 }
 
 /// One workbook's section of the page.
@@ -55,6 +82,9 @@ impl Section {
                 Kind::Actions => {
                     "每行一项待办。办结（已完成）须填写办理结果，取消须说明原因；已办结的待办不能再修改。修改请先导出，保留待办编号和版本。"
                 }
+                Kind::Elements => {
+                    "每行一个共富元素（工坊、市集、基地、学堂、驿站、食堂、品牌）。新增的定位在所在村；修改请先导出，保留编号和版本。停办请填写停办日期。"
+                }
             },
             report: None,
             file_name: String::new(),
@@ -73,19 +103,47 @@ impl Section {
 pub struct WorkImportPage {
     pub layout: Layout,
     pub sections: Vec<Section>,
+    /// Where the forms post: `/work/import` or `/ops/import`.
+    pub base: &'static str,
+    pub crumb: (&'static str, &'static str),
+    pub subtitle: &'static str,
 }
 
-async fn layout(st: &AppState) -> Result<Layout, ApiError> {
+async fn import_page(
+    st: &AppState,
+    group: Group,
+    sections: Vec<Section>,
+) -> Result<WorkImportPage, ApiError> {
     let snap = st.store.snapshot().await?;
-    Ok(Layout::new("片区工作 Excel 导入导出", "work", snap.is_demo))
+    let (title, nav, base, crumb, subtitle) = match group {
+        Group::Work => (
+            "片区工作 Excel 导入导出",
+            "work",
+            "/work/import",
+            ("/work", "片区工作"),
+            "项目清单 · 里程碑 · 待办事项",
+        ),
+        Group::Ops => (
+            "运营与人才 Excel 导入导出",
+            "ops",
+            "/ops/import",
+            ("/ops", "运营与人才"),
+            "共富元素",
+        ),
+    };
+    Ok(WorkImportPage {
+        layout: Layout::new(title, nav, snap.is_demo),
+        sections,
+        base,
+        crumb,
+        subtitle,
+    })
 }
 
-pub async fn page(State(st): State<AppState>) -> Result<Response, PageError> {
-    Ok(WorkImportPage {
-        layout: layout(&st).await?,
-        sections: Kind::ALL.into_iter().map(Section::new).collect(),
-    }
-    .into_response())
+pub async fn page(State(st): State<AppState>, group: Group) -> Result<Response, PageError> {
+    Ok(import_page(&st, group, group.sections())
+        .await?
+        .into_response())
 }
 
 fn one_error(reason: String) -> WorkImportReport {
@@ -102,8 +160,11 @@ pub async fn submit(
     RequestActor(actor): RequestActor,
     Path(kind): Path<String>,
     form: Multipart,
+    group: Group,
 ) -> Result<Response, PageError> {
-    let kind = Kind::parse(&kind).ok_or_else(|| ApiError::not_found("没有这种导入"))?;
+    let kind = Kind::parse(&kind)
+        .filter(|k| group.kinds().contains(k))
+        .ok_or_else(|| ApiError::not_found("没有这种导入"))?;
     let super::ImportForm {
         mode,
         file_name,
@@ -122,7 +183,7 @@ pub async fn submit(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let mut sections: Vec<Section> = Kind::ALL.into_iter().map(Section::new).collect();
+    let mut sections = group.sections();
     if let Some(s) = sections.iter_mut().find(|s| s.key == kind.key()) {
         s.data = if report.ok && !report.applied {
             super::hex_encode(&bytes)
@@ -132,12 +193,5 @@ pub async fn submit(
         s.file_name = file_name;
         s.report = Some(report);
     }
-    Ok((
-        status,
-        WorkImportPage {
-            layout: layout(&st).await?,
-            sections,
-        },
-    )
-        .into_response())
+    Ok((status, import_page(&st, group, sections).await?).into_response())
 }
