@@ -752,6 +752,73 @@ impl Store {
     }
 }
 
+/// Who applies and who decides in the demo (two people, as the four-eyes rule wants).
+fn demo_actor(name: &str) -> Actor {
+    Actor {
+        name: name.into(),
+        address: String::new(),
+        user_id: None,
+        role: Role::Admin,
+    }
+}
+
+impl Store {
+    /// Seeds the demo's talent (trainings, entrepreneurs with support, reviews and awards)
+    /// through the ordinary writes. Returns (trainings, entrepreneurs, supports) written.
+    pub async fn seed_demo_talent(
+        &self,
+        t: &gongfu_demo::talent::DemoTalent,
+    ) -> Result<(usize, usize, usize), StoreError> {
+        let snap = self.snapshot().await?;
+        let zone_id = |name: &str| snap.zones.iter().find(|z| z.name == name).map(|z| z.id.0);
+        let office = demo_actor("区人才工作领导小组办公室（演示）");
+        let clerk = demo_actor("镇街人才专员（演示）");
+        let mut counts = (0, 0, 0);
+        for tr in &t.trainings {
+            let mut spec = tr.spec.clone();
+            spec.zone = match &tr.zone {
+                Some(n) => match zone_id(n) {
+                    Some(z) => Some(z),
+                    None => continue,
+                },
+                None => None,
+            };
+            self.create_training(&office, &spec).await?;
+            counts.0 += 1;
+        }
+        for p in &t.people {
+            let Ok(id) = self.create_entrepreneur(&clerk, &p.spec).await else {
+                // A village that left its zone since: skip the person, not the demo.
+                continue;
+            };
+            counts.1 += 1;
+            let review = match &p.review {
+                Some(r) => Some(self.add_review(&office, id, r).await?),
+                None => None,
+            };
+            for s in &p.supports {
+                let mut spec = s.spec.clone();
+                if spec.kind == SupportKind::Award {
+                    match review {
+                        Some(r) => spec.review = Some(r),
+                        None => continue,
+                    }
+                }
+                let sid = self.apply_support(&clerk, id, &spec, s.applied_on).await?;
+                counts.2 += 1;
+                if let Some((verdict, reason, on)) = &s.decision {
+                    let d = Decision {
+                        verdict: *verdict,
+                        reason: reason.clone(),
+                    };
+                    self.decide_support(&office, sid, 1, &d, *on).await?;
+                }
+            }
+        }
+        Ok(counts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

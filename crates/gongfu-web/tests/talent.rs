@@ -302,3 +302,74 @@ async fn support_is_decided_by_another_administrator_and_only_approved_counts() 
         .await;
     assert_eq!(list["total"], 1);
 }
+
+#[tokio::test]
+async fn pages_list_register_and_decide() {
+    let app = demo_app().await;
+    let (zone, village) = a_zone(&app).await;
+    let (s, b) = app.get("/talent").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&b).contains("没有符合条件的培训"));
+    // A bad training form keeps the input and names the fields.
+    let (s, html) = app
+        .post_form(
+            "/talent/trainings",
+            &format!("zone={zone}&topic=%E5%9F%B9%E8%AE%AD&held_on=2025-04-01&attendees=abc&hours=2"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("参训人数"), "{html}");
+    assert!(html.contains("value=\"培训\""));
+    let (s, _) = app
+        .post_form(
+            "/talent/trainings",
+            &format!("zone={zone}&topic=%E5%9F%B9%E8%AE%AD&held_on=2025-04-01&attendees=12&hours=2"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, b) = app.get(&format!("/talent?zone={zone}&year=2025")).await;
+    assert!(String::from_utf8_lossy(&b).contains("参训 12 人次"));
+    let (s, _) = app
+        .post_form(
+            "/talent/entrepreneurs",
+            &format!("name=%E9%87%91%E9%9B%A8%E6%A1%90&kind=returning_youth&village_code={village}&project=%E6%B0%91%E5%AE%BF&since=2024-05-01"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, list) = app.get_json("/api/v1/talent/entrepreneurs").await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let (s, html) = app
+        .post_form(
+            &format!("/talent/entrepreneurs/{id}/supports"),
+            "kind=living_subsidy&amount=24000&from=2025-01-01&to=2025-12-31",
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let (_, b) = app.get(&format!("/talent/entrepreneurs/{id}")).await;
+    let page = String::from_utf8_lossy(&b);
+    assert!(page.contains("金雨桐") && page.contains("申请中"));
+    assert!(
+        !page.contains("/decision"),
+        "no approve button for the applicant"
+    );
+    let (_, d) = app
+        .get_json(&format!("/api/v1/talent/entrepreneurs/{id}"))
+        .await;
+    let sid = d["supports"][0]["id"].as_i64().unwrap();
+    let (s, html) = app
+        .post_form(
+            &format!("/talent/supports/{sid}/decision"),
+            "verdict=approve&version=1",
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("不能审批自己提交的扶持申请"));
+    let (s, html) = app
+        .post_form(
+            &format!("/talent/entrepreneurs/{id}/reviews"),
+            "year=2025&grade=%E4%BC%98%E7%A7%80",
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请填写考评人"));
+}

@@ -140,6 +140,8 @@ pub struct ListQuery {
     pub zone: Option<String>,
     pub year: Option<String>,
     pub kind: Option<String>,
+    /// Which tab: `trainings` (default) or `people`.
+    pub view: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -156,6 +158,10 @@ pub struct TalentPage {
     pub grants: String,
     pub credit: String,
     pub pending: usize,
+    /// `people` shows the entrepreneurs tab, anything else the trainings tab.
+    pub people_tab: bool,
+    /// The filters as a query string, for the tab links.
+    pub filters: String,
 }
 
 pub async fn list(
@@ -220,6 +226,8 @@ pub async fn list(
         zones,
         years,
         kinds,
+        people_tab: q.view.as_deref() == Some("people"),
+        filters: super::query_string(&[("zone", &q.zone), ("year", &q.year), ("kind", &q.kind)]),
     })
 }
 
@@ -554,7 +562,7 @@ fn person_form(
         },
         cancel: match id {
             Some(i) => format!("/talent/entrepreneurs/{i}"),
-            None => "/talent#entrepreneurs".into(),
+            None => "/talent?view=people#entrepreneurs".into(),
         },
         groups: zone_groups(snap, day, &v.village_code),
         incubators: INCUBATORS.to_vec(),
