@@ -13,6 +13,7 @@
 use crate::db::Store;
 use crate::service::{audit, next_id, today};
 use crate::snapshot::Snapshot;
+use crate::work::import::{ImportRowError, WorkImportReport};
 use crate::work::{corrupt, day_of, opt_day_of, opt_day_text, zone_villages};
 use crate::{Actor, StoreError};
 use gongfu_core::auth::Role;
@@ -160,6 +161,193 @@ fn resolve_zone(snap: &Snapshot, spec: &EntrepreneurSpec, day: Date) -> Result<i
     }
 }
 
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+fn training_spec_of(t: &Training) -> TrainingSpec {
+    TrainingSpec {
+        zone: t.zone,
+        topic: t.topic.clone(),
+        held_on: t.held_on,
+        attendees: t.attendees,
+        hours_tenths: t.hours_tenths,
+        audience: t.audience.clone(),
+    }
+}
+
+fn person_spec_of(p: &EntrepreneurRecord) -> EntrepreneurSpec {
+    EntrepreneurSpec {
+        name: p.person.name.clone(),
+        kind: p.person.kind,
+        zone: Some(p.person.zone),
+        village: p.village.clone(),
+        project: p.person.project.clone(),
+        incubator: p.person.incubator.clone(),
+        since: p.person.since,
+    }
+}
+
+async fn insert_training(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    spec: &TrainingSpec,
+) -> Result<i64, StoreError> {
+    let id = next_id(tx, "talent_trainings").await?;
+    sqlx::query(
+        "INSERT INTO talent_trainings (id, zone_id, topic, held_on, attendees, hours_tenths, audience) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(spec.zone)
+    .bind(&spec.topic)
+    .bind(date_string(spec.held_on))
+    .bind(spec.attendees)
+    .bind(spec.hours_tenths)
+    .bind(&spec.audience)
+    .execute(&mut **tx)
+    .await?;
+    audit(
+        tx,
+        actor,
+        "create",
+        "training",
+        &id.to_string(),
+        None,
+        Some(training_json(id, spec, 1)),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Writes `spec` over `current` at its version (a Conflict when it changed meanwhile).
+async fn update_training_row(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    current: &Training,
+    spec: &TrainingSpec,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE talent_trainings SET zone_id = $1, topic = $2, held_on = $3, attendees = $4, hours_tenths = $5, audience = $6, version = version + 1 WHERE id = $7 AND version = $8",
+    )
+    .bind(spec.zone)
+    .bind(&spec.topic)
+    .bind(date_string(spec.held_on))
+    .bind(spec.attendees)
+    .bind(spec.hours_tenths)
+    .bind(&spec.audience)
+    .bind(current.id)
+    .bind(current.version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if done != 1 {
+        return Err(StoreError::Conflict {
+            what: format!("培训「{}」", current.topic),
+            current: current.version,
+        });
+    }
+    audit(
+        tx,
+        actor,
+        "update",
+        "training",
+        &current.id.to_string(),
+        Some(training_json(current.id, &training_spec_of(current), current.version)),
+        Some(training_json(current.id, spec, current.version + 1)),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn insert_person(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    zone: i64,
+    spec: &EntrepreneurSpec,
+) -> Result<i64, StoreError> {
+    let id = next_id(tx, "talent_entrepreneurs").await?;
+    sqlx::query(
+        "INSERT INTO talent_entrepreneurs (id, zone_id, village_code, name, kind, project, incubator, since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(zone)
+    .bind(spec.village.as_str())
+    .bind(&spec.name)
+    .bind(spec.kind.key())
+    .bind(&spec.project)
+    .bind(&spec.incubator)
+    .bind(date_string(spec.since))
+    .execute(&mut **tx)
+    .await?;
+    audit(
+        tx,
+        actor,
+        "create",
+        "entrepreneur",
+        &id.to_string(),
+        None,
+        Some(person_json(id, zone, spec, 1)),
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn update_person_row(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    current: &EntrepreneurRecord,
+    zone: i64,
+    spec: &EntrepreneurSpec,
+) -> Result<(), StoreError> {
+    let p = &current.person;
+    let done = sqlx::query(
+        "UPDATE talent_entrepreneurs SET zone_id = $1, village_code = $2, name = $3, kind = $4, project = $5, incubator = $6, since = $7, version = version + 1 WHERE id = $8 AND version = $9",
+    )
+    .bind(zone)
+    .bind(spec.village.as_str())
+    .bind(&spec.name)
+    .bind(spec.kind.key())
+    .bind(&spec.project)
+    .bind(&spec.incubator)
+    .bind(date_string(spec.since))
+    .bind(p.id)
+    .bind(p.version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if done != 1 {
+        return Err(StoreError::Conflict {
+            what: format!("创业人才「{}」", p.name),
+            current: p.version,
+        });
+    }
+    audit(
+        tx,
+        actor,
+        "update",
+        "entrepreneur",
+        &p.id.to_string(),
+        Some(person_json(p.id, p.zone, &person_spec_of(current), p.version)),
+        Some(person_json(p.id, zone, spec, p.version + 1)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The zone an edited entrepreneur keeps or moves to: unchanged with the village (so a zone
+/// redrawn since does not block an edit), else resolved anew.
+fn zone_after_edit(
+    snap: &Snapshot,
+    current: &EntrepreneurRecord,
+    spec: &EntrepreneurSpec,
+    day: Date,
+) -> Result<i64, StoreError> {
+    let p = &current.person;
+    if spec.village == current.village && spec.zone.is_none_or(|z| z == p.zone) {
+        Ok(p.zone)
+    } else {
+        resolve_zone(snap, spec, day)
+    }
+}
+
 impl Store {
     async fn load_trainings(&self) -> Result<Vec<Training>, StoreError> {
         let rows = sqlx::query(
@@ -288,29 +476,7 @@ impl Store {
         let (_turn, snap) = self.write_turn().await?;
         require_training_scope(actor, &snap, spec.zone)?;
         let mut tx = self.pool.begin().await?;
-        let id = next_id(&mut tx, "talent_trainings").await?;
-        sqlx::query(
-            "INSERT INTO talent_trainings (id, zone_id, topic, held_on, attendees, hours_tenths, audience) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(spec.zone)
-        .bind(&spec.topic)
-        .bind(date_string(spec.held_on))
-        .bind(spec.attendees)
-        .bind(spec.hours_tenths)
-        .bind(&spec.audience)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            "create",
-            "training",
-            &id.to_string(),
-            None,
-            Some(training_json(id, spec, 1)),
-        )
-        .await?;
+        let id = insert_training(&mut tx, actor, spec).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -339,41 +505,7 @@ impl Store {
             return Err(conflict());
         }
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE talent_trainings SET zone_id = $1, topic = $2, held_on = $3, attendees = $4, hours_tenths = $5, audience = $6, version = version + 1 WHERE id = $7 AND version = $8",
-        )
-        .bind(spec.zone)
-        .bind(&spec.topic)
-        .bind(date_string(spec.held_on))
-        .bind(spec.attendees)
-        .bind(spec.hours_tenths)
-        .bind(&spec.audience)
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done != 1 {
-            return Err(conflict());
-        }
-        let before = TrainingSpec {
-            zone: current.zone,
-            topic: current.topic.clone(),
-            held_on: current.held_on,
-            attendees: current.attendees,
-            hours_tenths: current.hours_tenths,
-            audience: current.audience.clone(),
-        };
-        audit(
-            &mut tx,
-            actor,
-            "update",
-            "training",
-            &id.to_string(),
-            Some(training_json(id, &before, current.version)),
-            Some(training_json(id, spec, expected_version + 1)),
-        )
-        .await?;
+        update_training_row(&mut tx, actor, &current, spec).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -418,30 +550,7 @@ impl Store {
         require_person_scope(actor, &spec.village)?;
         let zone = resolve_zone(&snap, spec, today())?;
         let mut tx = self.pool.begin().await?;
-        let id = next_id(&mut tx, "talent_entrepreneurs").await?;
-        sqlx::query(
-            "INSERT INTO talent_entrepreneurs (id, zone_id, village_code, name, kind, project, incubator, since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(zone)
-        .bind(spec.village.as_str())
-        .bind(&spec.name)
-        .bind(spec.kind.key())
-        .bind(&spec.project)
-        .bind(&spec.incubator)
-        .bind(date_string(spec.since))
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            "create",
-            "entrepreneur",
-            &id.to_string(),
-            None,
-            Some(person_json(id, zone, spec, 1)),
-        )
-        .await?;
+        let id = insert_person(&mut tx, actor, zone, spec).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -465,50 +574,9 @@ impl Store {
         if p.version != expected_version {
             return Err(conflict());
         }
-        // Kept when the village is unchanged, so a zone redrawn since does not block an edit.
-        let zone = if spec.village == current.village && spec.zone.is_none_or(|z| z == p.zone) {
-            p.zone
-        } else {
-            resolve_zone(&snap, spec, today())?
-        };
+        let zone = zone_after_edit(&snap, &current, spec, today())?;
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE talent_entrepreneurs SET zone_id = $1, village_code = $2, name = $3, kind = $4, project = $5, incubator = $6, since = $7, version = version + 1 WHERE id = $8 AND version = $9",
-        )
-        .bind(zone)
-        .bind(spec.village.as_str())
-        .bind(&spec.name)
-        .bind(spec.kind.key())
-        .bind(&spec.project)
-        .bind(&spec.incubator)
-        .bind(date_string(spec.since))
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done != 1 {
-            return Err(conflict());
-        }
-        let before = EntrepreneurSpec {
-            name: p.name.clone(),
-            kind: p.kind,
-            zone: Some(p.zone),
-            village: current.village.clone(),
-            project: p.project.clone(),
-            incubator: p.incubator.clone(),
-            since: p.since,
-        };
-        audit(
-            &mut tx,
-            actor,
-            "update",
-            "entrepreneur",
-            &id.to_string(),
-            Some(person_json(id, p.zone, &before, p.version)),
-            Some(person_json(id, zone, spec, expected_version + 1)),
-        )
-        .await?;
+        update_person_row(&mut tx, actor, &current, zone, spec).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -749,6 +817,251 @@ impl Store {
                 .map(|s| s.support)
                 .collect(),
         ))
+    }
+}
+
+/// The Chinese column headers import errors name (as in `gongfu_io::talent_xlsx`).
+pub mod col {
+    pub const TRAINING_ID: &str = "培训编号";
+    pub const ZONE_ID: &str = "片区编号";
+    pub const PERSON_ID: &str = "人才编号";
+    pub const VILLAGE: &str = "所在村代码";
+    pub const VERSION: &str = "版本";
+}
+
+/// A 培训 row of an upload: new, or (with its id and the version exported at) a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingImportRow {
+    pub row: usize,
+    /// (培训编号, 版本).
+    pub existing: Option<(i64, i64)>,
+    pub spec: TrainingSpec,
+}
+
+/// A 创业人才 row of an upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntrepreneurImportRow {
+    pub row: usize,
+    /// (人才编号, 版本).
+    pub existing: Option<(i64, i64)>,
+    pub spec: EntrepreneurSpec,
+}
+
+fn row_error(row: usize, column: &str, value: String, reason: String) -> ImportRowError {
+    ImportRowError {
+        row,
+        column: column.to_string(),
+        value,
+        reason,
+    }
+}
+
+/// A refusal by the store as row errors (at `column` when it names no field of its own).
+fn store_row_errors(row: usize, column: &str, e: StoreError) -> Vec<ImportRowError> {
+    match e {
+        StoreError::Invalid(es) => es
+            .into_iter()
+            .map(|d| row_error(row, column, String::new(), d.message))
+            .collect(),
+        other => vec![row_error(row, column, String::new(), other.to_string())],
+    }
+}
+
+fn stale(row: usize, what: &str, id: i64, now: i64, given: i64) -> ImportRowError {
+    row_error(
+        row,
+        col::VERSION,
+        given.to_string(),
+        format!(
+            "该{what}（编号 {id}）已被他人修改（现为版本 {now}）：请重新导出最新数据后再改，以免覆盖他人的修改"
+        ),
+    )
+}
+
+impl Store {
+    /// 培训导入: checks every row (scope, zone, 编号 and 版本) and reports every problem; with
+    /// `apply` and no problem, writes all rows in one transaction (rows identical to the
+    /// database are left alone).
+    pub async fn import_trainings(
+        &self,
+        actor: &Actor,
+        rows: &[TrainingImportRow],
+        apply: bool,
+    ) -> Result<WorkImportReport, StoreError> {
+        let (_turn, snap) = self.write_turn().await?;
+        let current = self.load_trainings().await?;
+        let mut report = WorkImportReport {
+            rows: rows.len(),
+            ..Default::default()
+        };
+        let mut plan: Vec<(&TrainingImportRow, Option<&Training>)> = Vec::new();
+        for r in rows {
+            let scope = require_training_scope(actor, &snap, r.spec.zone);
+            let mut ok = true;
+            if let Err(e) = scope {
+                report.errors.extend(store_row_errors(r.row, col::ZONE_ID, e));
+                ok = false;
+            }
+            let existing = match r.existing {
+                None => None,
+                Some((id, version)) => match current.iter().find(|t| t.id == id) {
+                    None => {
+                        report.errors.push(row_error(
+                            r.row,
+                            col::TRAINING_ID,
+                            id.to_string(),
+                            format!("培训编号 {id} 不存在：新增培训请把编号和版本留空"),
+                        ));
+                        ok = false;
+                        None
+                    }
+                    Some(t) => {
+                        if let Err(e) = require_training_scope(actor, &snap, t.zone) {
+                            report.errors.extend(store_row_errors(r.row, col::ZONE_ID, e));
+                            ok = false;
+                        }
+                        if t.version != version {
+                            report
+                                .errors
+                                .push(stale(r.row, "培训", id, t.version, version));
+                            ok = false;
+                        }
+                        Some(t)
+                    }
+                },
+            };
+            if ok {
+                match existing {
+                    None => report.created += 1,
+                    Some(t) if training_spec_of(t) == r.spec => report.unchanged += 1,
+                    Some(_) => report.updated += 1,
+                }
+                plan.push((r, existing));
+            }
+        }
+        report.ok = report.errors.is_empty();
+        if !report.ok || !apply {
+            return Ok(report);
+        }
+        let mut tx = self.pool.begin().await?;
+        for (r, existing) in plan {
+            match existing {
+                None => {
+                    insert_training(&mut tx, actor, &r.spec).await?;
+                }
+                Some(t) if training_spec_of(t) == r.spec => {}
+                Some(t) => update_training_row(&mut tx, actor, t, &r.spec).await?,
+            }
+        }
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
+    }
+
+    /// 创业人才导入: as [`Store::import_trainings`]; each village must lie in a zone (the
+    /// entrepreneur's zone is the village's) within the actor's scope.
+    pub async fn import_entrepreneurs(
+        &self,
+        actor: &Actor,
+        rows: &[EntrepreneurImportRow],
+        apply: bool,
+    ) -> Result<WorkImportReport, StoreError> {
+        let (_turn, snap) = self.write_turn().await?;
+        let current = self.load_entrepreneurs().await?;
+        let day = today();
+        let mut report = WorkImportReport {
+            rows: rows.len(),
+            ..Default::default()
+        };
+        let mut plan: Vec<(&EntrepreneurImportRow, Option<&EntrepreneurRecord>, i64)> =
+            Vec::new();
+        for r in rows {
+            let mut ok = true;
+            if let Err(e) = require_person_scope(actor, &r.spec.village) {
+                report
+                    .errors
+                    .extend(store_row_errors(r.row, col::VILLAGE, e));
+                ok = false;
+            }
+            let existing = match r.existing {
+                None => None,
+                Some((id, version)) => match current.iter().find(|p| p.person.id == id) {
+                    None => {
+                        report.errors.push(row_error(
+                            r.row,
+                            col::PERSON_ID,
+                            id.to_string(),
+                            format!("人才编号 {id} 不存在：新增创业人才请把编号和版本留空"),
+                        ));
+                        ok = false;
+                        None
+                    }
+                    Some(p) => {
+                        if let Err(e) = require_person_scope(actor, &p.village) {
+                            report
+                                .errors
+                                .extend(store_row_errors(r.row, col::VILLAGE, e));
+                            ok = false;
+                        }
+                        if p.person.version != version {
+                            report
+                                .errors
+                                .push(stale(r.row, "创业人才", id, p.person.version, version));
+                            ok = false;
+                        }
+                        Some(p)
+                    }
+                },
+            };
+            let zone = match existing {
+                Some(p) => zone_after_edit(&snap, p, &r.spec, day),
+                None => resolve_zone(&snap, &r.spec, day),
+            };
+            let zone = match zone {
+                Ok(z) => z,
+                Err(e) => {
+                    report
+                        .errors
+                        .extend(store_row_errors(r.row, col::VILLAGE, e));
+                    continue;
+                }
+            };
+            if ok {
+                let same = |p: &EntrepreneurRecord| {
+                    let mut spec = r.spec.clone();
+                    spec.zone = Some(zone);
+                    person_spec_of(p) == spec
+                };
+                match existing {
+                    None => report.created += 1,
+                    Some(p) if same(p) => report.unchanged += 1,
+                    Some(_) => report.updated += 1,
+                }
+                plan.push((r, existing, zone));
+            }
+        }
+        report.ok = report.errors.is_empty();
+        if !report.ok || !apply {
+            return Ok(report);
+        }
+        let mut tx = self.pool.begin().await?;
+        for (r, existing, zone) in plan {
+            match existing {
+                None => {
+                    insert_person(&mut tx, actor, zone, &r.spec).await?;
+                }
+                Some(p) => {
+                    let mut spec = r.spec.clone();
+                    spec.zone = Some(zone);
+                    if person_spec_of(p) != spec {
+                        update_person_row(&mut tx, actor, p, zone, &r.spec).await?;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
     }
 }
 
