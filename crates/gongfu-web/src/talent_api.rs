@@ -3,7 +3,14 @@
 //! Money is integer fen; hours are tenths. Writes: see `gongfu_store::talent` for who may.
 
 use crate::AppState;
-use crate::api::RequestActor;
+use crate::api::{RequestActor, xlsx_response};
+use crate::work_xlsx_api::{ImportQuery, refused};
+use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
+use gongfu_io::RowError;
+use gongfu_io::talent_xlsx::{self, TalentNames};
+use gongfu_store::Actor;
+use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -48,6 +55,21 @@ pub fn routes() -> Router<AppState> {
             post(add_review),
         )
         .route("/api/v1/talent/supports/{id}/decision", post(decide_support))
+        .route("/api/v1/talent/trainings.xlsx", get(export_trainings))
+        .route("/api/v1/talent/entrepreneurs.xlsx", get(export_entrepreneurs))
+        .route(
+            "/api/v1/talent/import/trainings/template.xlsx",
+            get(|| template(Sheet::Trainings)),
+        )
+        .route(
+            "/api/v1/talent/import/entrepreneurs/template.xlsx",
+            get(|| template(Sheet::Entrepreneurs)),
+        )
+        .route("/api/v1/talent/import/trainings", post(import_trainings))
+        .route(
+            "/api/v1/talent/import/entrepreneurs",
+            post(import_entrepreneurs),
+        )
 }
 
 /// The request bodies, for the OpenAPI document.
@@ -218,7 +240,8 @@ impl EntrepreneurQuery {
     pub fn parse(&self) -> Result<EntrepreneurFilter, ApiError> {
         let mut errors = Vec::new();
         let mut f = EntrepreneurFilter::default();
-        if let Some(z) = present(&self.zone) {
+        // 全区 (district-wide) narrows trainings only; for people it is everyone.
+        if let Some(z) = present(&self.zone).filter(|z| !matches!(*z, "district" | "全区")) {
             f.zone = z
                 .parse()
                 .map_err(|_| {
@@ -434,4 +457,195 @@ async fn add_review(
         .find(|r| r.id == rid)
         .ok_or_else(|| ApiError::not_found(format!("年度考评 {rid} 不存在")))?;
     Ok((StatusCode::CREATED, Json(review_json(&r))))
+}
+
+// ---- Excel ----
+
+/// Which talent workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sheet {
+    Trainings,
+    Entrepreneurs,
+}
+
+impl Sheet {
+    pub const ALL: [Sheet; 2] = [Sheet::Trainings, Sheet::Entrepreneurs];
+    pub fn key(self) -> &'static str {
+        match self {
+            Sheet::Trainings => "trainings",
+            Sheet::Entrepreneurs => "entrepreneurs",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sheet::Trainings => "培训",
+            Sheet::Entrepreneurs => "创业人才",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Sheet> {
+        Sheet::ALL.into_iter().find(|k| k.key() == s)
+    }
+}
+
+fn io_err(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "export_failed",
+        format!("生成 Excel 文件失败：{e}"),
+    )
+}
+
+async fn template(kind: Sheet) -> Result<Response, ApiError> {
+    let (bytes, name) = match kind {
+        Sheet::Trainings => (talent_xlsx::trainings_template(), "培训导入模板.xlsx"),
+        Sheet::Entrepreneurs => (
+            talent_xlsx::entrepreneurs_template(),
+            "创业人才导入模板.xlsx",
+        ),
+    };
+    Ok(xlsx_response(bytes.map_err(io_err)?, name))
+}
+
+async fn export_trainings(
+    State(st): State<AppState>,
+    Query(q): Query<TrainingQuery>,
+) -> Result<Response, ApiError> {
+    let filter = q.parse()?;
+    let snap = st.store.snapshot().await?;
+    let rows = st.store.trainings(&filter).await?;
+    let zone = |z: i64| {
+        snap.zone(ZoneId(z))
+            .map(|z| z.name.clone())
+            .unwrap_or_default()
+    };
+    let village = |_: &str| String::new();
+    let granted = |_: i64| 0;
+    let names = TalentNames {
+        zone: &zone,
+        village: &village,
+        granted: &granted,
+        demo: snap.is_demo,
+    };
+    Ok(xlsx_response(
+        talent_xlsx::export_trainings(&rows, &names).map_err(io_err)?,
+        "培训.xlsx",
+    ))
+}
+
+async fn export_entrepreneurs(
+    State(st): State<AppState>,
+    Query(q): Query<EntrepreneurQuery>,
+) -> Result<Response, ApiError> {
+    let filter = q.parse()?;
+    let snap = st.store.snapshot().await?;
+    let rows = st.store.entrepreneurs(&filter).await?;
+    let supports = st.store.supports(None).await?;
+    let zone = |z: i64| {
+        snap.zone(ZoneId(z))
+            .map(|z| z.name.clone())
+            .unwrap_or_default()
+    };
+    let village = |code: &str| {
+        gongfu_core::VillageCode::parse(code)
+            .ok()
+            .and_then(|c| snap.division(&c).map(|d| d.division.name.clone()))
+            .unwrap_or_default()
+    };
+    let granted = |id: i64| {
+        let mine: Vec<SupportRecord> = supports
+            .iter()
+            .filter(|s| s.support.entrepreneur == id)
+            .cloned()
+            .collect();
+        approved_totals(&mine).0.0
+    };
+    let names = TalentNames {
+        zone: &zone,
+        village: &village,
+        granted: &granted,
+        demo: snap.is_demo,
+    };
+    Ok(xlsx_response(
+        talent_xlsx::export_entrepreneurs(&rows, &names).map_err(io_err)?,
+        "创业人才.xlsx",
+    ))
+}
+
+fn file_errors(errors: Vec<RowError>) -> WorkImportReport {
+    refused(
+        errors
+            .into_iter()
+            .map(|e| ImportRowError {
+                row: e.row,
+                column: e.column,
+                value: e.value,
+                reason: e.reason,
+            })
+            .collect(),
+    )
+}
+
+/// Checks a talent workbook against the file rules and the database, and with `apply`
+/// writes it, all or nothing.
+pub async fn run_talent_import(
+    st: &AppState,
+    actor: &Actor,
+    kind: Sheet,
+    bytes: &[u8],
+    apply: bool,
+) -> Result<WorkImportReport, ApiError> {
+    let today = st.today();
+    Ok(match kind {
+        Sheet::Trainings => match talent_xlsx::parse_trainings_xlsx(bytes, today) {
+            Ok(rows) => st.store.import_trainings(actor, &rows, apply).await?,
+            Err(e) => file_errors(e),
+        },
+        Sheet::Entrepreneurs => match talent_xlsx::parse_entrepreneurs_xlsx(bytes, today) {
+            Ok(rows) => st.store.import_entrepreneurs(actor, &rows, apply).await?,
+            Err(e) => file_errors(e),
+        },
+    })
+}
+
+async fn import_answer(
+    st: &AppState,
+    actor: &Actor,
+    kind: Sheet,
+    q: &ImportQuery,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let apply = match q.mode.as_deref().unwrap_or("dry_run") {
+        "dry_run" => false,
+        "apply" => true,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "mode「{other}」无效：应为 dry_run 或 apply"
+            )));
+        }
+    };
+    let report = run_talent_import(st, actor, kind, body, apply).await?;
+    let status = if report.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+async fn import_trainings(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    import_answer(&st, &actor, Sheet::Trainings, &q, &body).await
+}
+
+async fn import_entrepreneurs(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    import_answer(&st, &actor, Sheet::Entrepreneurs, &q, &body).await
 }

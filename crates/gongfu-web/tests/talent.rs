@@ -373,3 +373,90 @@ async fn pages_list_register_and_decide() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("请填写考评人"));
 }
+
+#[tokio::test]
+async fn excel_round_trip_with_versions_all_or_nothing() {
+    let app = demo_app().await;
+    let (zone, village) = a_zone(&app).await;
+    let (s, t) = app
+        .send_json(
+            "POST",
+            "/api/v1/talent/trainings",
+            json!({"zone": zone, "topic": "运营人才实训营", "held_on": "2025-03-01", "attendees": 30, "hours": 12}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = app
+        .send_json(
+            "POST",
+            "/api/v1/talent/entrepreneurs",
+            json!({"name": "陆晨阳", "kind": "新农人", "village_code": village, "project": "稻渔共生家庭农场", "since": "2023-04-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    for (what, path) in [
+        ("trainings", "/api/v1/talent/trainings.xlsx"),
+        ("entrepreneurs", "/api/v1/talent/entrepreneurs.xlsx"),
+    ] {
+        let (s, bytes) = app.get(path).await;
+        assert_eq!(s, StatusCode::OK);
+        // The export imports back unchanged.
+        let (s, r) = app
+            .post_bytes(&format!("/api/v1/talent/import/{what}"), bytes.clone())
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!((r["ok"].clone(), r["unchanged"].clone()), (json!(true), json!(1)));
+        // An empty template is refused with a reason.
+        let (s, tpl) = app
+            .get(&format!("/api/v1/talent/import/{what}/template.xlsx"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, r) = app
+            .post_bytes(&format!("/api/v1/talent/import/{what}"), tpl)
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r["errors"][0]["reason"].as_str().unwrap().contains("没有数据行"));
+    }
+    // After an edit, the old export is stale: the row says so and nothing is written.
+    let (_, old) = app.get("/api/v1/talent/trainings.xlsx").await;
+    let id = t["id"].as_i64().unwrap();
+    let (s, _) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/talent/trainings/{id}"),
+            json!({"zone": zone, "topic": "运营人才实训营", "held_on": "2025-03-01", "attendees": 31, "hours": 12, "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, r) = app
+        .post_bytes("/api/v1/talent/import/trainings?mode=apply", old)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r["applied"], false);
+    assert_eq!(r["errors"][0]["row"], 2);
+    assert_eq!(r["errors"][0]["column"], "版本");
+    let (_, now) = app.get_json(&format!("/api/v1/talent/trainings/{id}")).await;
+    assert_eq!(now["attendees"], 31, "nothing written");
+    // A town account from another town may not import this zone's trainings.
+    let other = app
+        .token_for(
+            "far_town",
+            Role::Town {
+                town: TownCode::parse("330603999").unwrap(),
+            },
+        )
+        .await;
+    let (_, fresh) = app.get("/api/v1/talent/trainings.xlsx").await;
+    let req = axum::http::Request::post("/api/v1/talent/import/trainings")
+        .header("authorization", format!("Bearer {other}"))
+        .body(axum::body::Body::from(fresh))
+        .unwrap();
+    let (s, b) = app.send(req).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let r: Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(r["errors"][0]["column"], "片区编号");
+    // The page offers the import.
+    let (s, b) = app.get("/talent/import").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&b).contains("/api/v1/talent/import/trainings/template.xlsx"));
+}
