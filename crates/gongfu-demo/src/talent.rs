@@ -6,8 +6,8 @@
 
 use crate::{DemoDistrict, DivisionRow};
 use gongfu_core::ops::talent::{
-    EntrepreneurKind, EntrepreneurSpec, Grade, ReviewSpec, SupportKind, SupportSpec,
-    TrainingSpec, Verdict,
+    EntrepreneurKind, EntrepreneurSpec, Grade, ReviewSpec, SupportKind, SupportSpec, TrainingSpec,
+    Verdict,
 };
 use gongfu_core::village::short_name;
 use gongfu_core::{Fen, VillageCode};
@@ -68,13 +68,12 @@ fn product_of(theme: &str) -> &'static str {
 }
 
 const SURNAMES: [&str; 20] = [
-    "沈", "陈", "王", "钱", "孙", "周", "吴", "徐", "金", "俞", "朱", "陆", "何", "方", "蒋",
-    "杜", "邵", "傅", "宣", "裘",
+    "沈", "陈", "王", "钱", "孙", "周", "吴", "徐", "金", "俞", "朱", "陆", "何", "方", "蒋", "杜",
+    "邵", "傅", "宣", "裘",
 ];
 const GIVEN: [&str; 24] = [
-    "若溪", "晓峰", "一鸣", "佳怡", "子涵", "浩然", "思远", "雨桐", "嘉禾", "文博", "欣然",
-    "立军", "海燕", "建平", "春晖", "明轩", "梓萱", "俊杰", "诗琪", "志强", "亦凡", "晨阳",
-    "可馨", "伟东",
+    "若溪", "晓峰", "一鸣", "佳怡", "子涵", "浩然", "思远", "雨桐", "嘉禾", "文博", "欣然", "立军",
+    "海燕", "建平", "春晖", "明轩", "梓萱", "俊杰", "诗琪", "志强", "亦凡", "晨阳", "可馨", "伟东",
 ];
 
 fn day(y: i32, m: u8, d: u8) -> Option<Date> {

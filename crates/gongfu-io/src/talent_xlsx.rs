@@ -152,7 +152,10 @@ fn training_sheet(
 ) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name(TRAININGS_SHEET)?;
-    ws.set_column_format(t::HELD_ON as u16, &Format::new().set_num_format("yyyy-mm-dd"))?;
+    ws.set_column_format(
+        t::HELD_ON as u16,
+        &Format::new().set_num_format("yyyy-mm-dd"),
+    )?;
     ws.set_column_format(t::HOURS as u16, &f.text)?;
     let mut g = Grid::new(ws, &TRAINING_HEADERS, f)?;
     if let Some(n) = names {
@@ -187,7 +190,11 @@ fn person_sheet(
     ws.set_name(PEOPLE_SHEET)?;
     ws.set_column_format(p::VILLAGE as u16, &f.text)?;
     ws.set_column_format(p::SINCE as u16, &Format::new().set_num_format("yyyy-mm-dd"))?;
-    drop_down(ws, p::KIND, &EntrepreneurKind::ALL.map(EntrepreneurKind::label))?;
+    drop_down(
+        ws,
+        p::KIND,
+        &EntrepreneurKind::ALL.map(EntrepreneurKind::label),
+    )?;
     let mut g = Grid::new(ws, &PERSON_HEADERS, f)?;
     if let Some(n) = names {
         for (i, rec) in rows.iter().enumerate() {
@@ -196,17 +203,19 @@ fn person_sheet(
             g.int(r, p::ID as u16, e.id)?;
             g.text(r, p::NAME as u16, &e.name)?;
             g.text(r, p::KIND as u16, e.kind.label())?;
-            g.ws
-                .write_string_with_format(r, p::VILLAGE as u16, rec.village.as_str(), &f.text)?;
+            g.ws.write_string_with_format(r, p::VILLAGE as u16, rec.village.as_str(), &f.text)?;
             g.seen(r, p::VILLAGE as u16, 12);
-            g.text(r, p::VILLAGE_NAME as u16, &(n.village)(rec.village.as_str()))?;
+            g.text(
+                r,
+                p::VILLAGE_NAME as u16,
+                &(n.village)(rec.village.as_str()),
+            )?;
             g.text(r, p::ZONE as u16, &(n.zone)(e.zone))?;
             g.text(r, p::PROJECT as u16, &e.project)?;
             g.text(r, p::INCUBATOR as u16, &e.incubator)?;
             date_cell(&mut g, f, r, p::SINCE, e.since)?;
             let fen = (n.granted)(e.id);
-            g.ws
-                .write_number_with_format(r, p::GRANTED as u16, fen as f64 / 100.0, &f.money)?;
+            g.ws.write_number_with_format(r, p::GRANTED as u16, fen as f64 / 100.0, &f.money)?;
             g.seen(r, p::GRANTED as u16, 12);
             g.int(r, p::VERSION as u16, e.version)?;
         }
@@ -352,7 +361,9 @@ fn normalise_date(s: &str) -> String {
         && y.len() == 4
         && (1..=2).contains(&m.len())
         && (1..=2).contains(&d.len())
-        && [y, m, d].iter().all(|x| x.bytes().all(|b| b.is_ascii_digit()))
+        && [y, m, d]
+            .iter()
+            .all(|x| x.bytes().all(|b| b.is_ascii_digit()))
     {
         return format!("{y}-{m:0>2}-{d:0>2}");
     }
@@ -372,7 +383,11 @@ fn cell_text(cell: &Data) -> Result<String, String> {
         }
         Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.trim().to_string(),
-        Data::Error(e) => return Err(format!("单元格是错误值「{e}」（多为公式出错）：请改为要填写的内容")),
+        Data::Error(e) => {
+            return Err(format!(
+                "单元格是错误值「{e}」（多为公式出错）：请改为要填写的内容"
+            ));
+        }
     })
 }
 
@@ -385,17 +400,32 @@ struct Row<const N: usize> {
     version: Result<Option<i64>, String>,
 }
 
-/// Reads the sheet `name` (else the first): the header row, every non-blank data row.
-fn read_rows<const N: usize>(
-    bytes: &[u8],
-    name: &str,
-    headers: &[&'static str; N],
+/// A sheet as the importer reads it: name, headers, the column the header row is found by,
+/// the columns only exported, the 编号 and 版本 columns, and what a row is called.
+struct SheetSpec<const N: usize> {
+    name: &'static str,
+    headers: &'static [&'static str; N],
     key: usize,
-    read_only: &[usize],
+    read_only: &'static [usize],
     id_col: usize,
     version_col: usize,
-    what: &str,
+    what: &'static str,
+}
+
+/// Reads the sheet `spec.name` (else the first): the header row, every non-blank data row.
+fn read_rows<const N: usize>(
+    bytes: &[u8],
+    spec: &SheetSpec<N>,
 ) -> Result<(Vec<Row<N>>, Vec<RowError>), Vec<RowError>> {
+    let SheetSpec {
+        name,
+        headers,
+        key,
+        read_only,
+        id_col,
+        version_col,
+        what,
+    } = *spec;
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|_| vec![RowError::file(NOT_XLSX)])?;
     let names = book.sheet_names();
@@ -429,7 +459,10 @@ fn read_rows<const N: usize>(
             header_row,
             "",
             "",
-            format!("缺少必填列{}：请使用{what}导入模板的表头（表头文字请勿修改）", missing.join("")),
+            format!(
+                "缺少必填列{}：请使用{what}导入模板的表头（表头文字请勿修改）",
+                missing.join("")
+            ),
         ));
     }
     for (k, cols) in found.iter().enumerate() {
@@ -445,8 +478,7 @@ fn read_rows<const N: usize>(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let cols: [usize; N] =
-        std::array::from_fn(|k| found[k].first().copied().unwrap_or(usize::MAX));
+    let cols: [usize; N] = std::array::from_fn(|k| found[k].first().copied().unwrap_or(usize::MAX));
     let mut out = Vec::new();
     for (i, cells) in rows.iter().enumerate().skip(header_at + 1) {
         if (0..N)
@@ -550,7 +582,10 @@ fn finish<T, const N: usize>(
                 r,
                 headers[id_col],
                 id.to_string(),
-                format!("{} {id} 在文件中出现了不止一次（第 {list} 行）", headers[id_col]),
+                format!(
+                    "{} {id} 在文件中出现了不止一次（第 {list} 行）",
+                    headers[id_col]
+                ),
             ));
         }
     }
@@ -583,7 +618,18 @@ pub fn parse_trainings_xlsx(
     today: Date,
 ) -> Result<Vec<TrainingImportRow>, Vec<RowError>> {
     let h = &TRAINING_HEADERS;
-    let (rows, mut errors) = read_rows(bytes, TRAININGS_SHEET, h, t::TOPIC, &t::READ_ONLY, t::ID, t::VERSION, "培训")?;
+    let (rows, mut errors) = read_rows(
+        bytes,
+        &SheetSpec {
+            name: TRAININGS_SHEET,
+            headers: &TRAINING_HEADERS,
+            key: t::TOPIC,
+            read_only: &t::READ_ONLY,
+            id_col: t::ID,
+            version_col: t::VERSION,
+            what: "培训",
+        },
+    )?;
     let mut out = Vec::new();
     let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for r in &rows {
@@ -627,7 +673,18 @@ pub fn parse_entrepreneurs_xlsx(
     today: Date,
 ) -> Result<Vec<EntrepreneurImportRow>, Vec<RowError>> {
     let h = &PERSON_HEADERS;
-    let (rows, mut errors) = read_rows(bytes, PEOPLE_SHEET, h, p::NAME, &p::READ_ONLY, p::ID, p::VERSION, "创业人才")?;
+    let (rows, mut errors) = read_rows(
+        bytes,
+        &SheetSpec {
+            name: PEOPLE_SHEET,
+            headers: &PERSON_HEADERS,
+            key: p::NAME,
+            read_only: &p::READ_ONLY,
+            id_col: p::ID,
+            version_col: p::VERSION,
+            what: "创业人才",
+        },
+    )?;
     let mut out = Vec::new();
     let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for r in &rows {
@@ -750,13 +807,28 @@ mod tests {
             PEOPLE_SHEET,
             &PERSON_HEADERS,
             &[
-                &["", "沈若溪", "农创客", "330603110201", "", "", "兰花组培", "柯桥区农创客孵化园", "2024-03-01", "", ""],
+                &[
+                    "",
+                    "沈若溪",
+                    "农创客",
+                    "330603110201",
+                    "",
+                    "",
+                    "兰花组培",
+                    "柯桥区农创客孵化园",
+                    "2024-03-01",
+                    "",
+                    "",
+                ],
                 &["", "", "创客", "12", "", "", "", "", "", "", ""],
             ],
         );
         let e = parse_entrepreneurs_xlsx(&bytes, date!(2025 - 06 - 30)).unwrap_err();
         let cols: Vec<&str> = e.iter().map(|e| e.column.as_str()).collect();
-        assert_eq!(cols, [COL_NAME, COL_KIND, COL_VILLAGE, COL_PROJECT, COL_SINCE]);
+        assert_eq!(
+            cols,
+            [COL_NAME, COL_KIND, COL_VILLAGE, COL_PROJECT, COL_SINCE]
+        );
         assert!(e.iter().all(|e| e.row == 3));
     }
 }

@@ -18,9 +18,9 @@ use crate::work::{corrupt, day_of, opt_day_of, opt_day_text, zone_villages};
 use crate::{Actor, StoreError};
 use gongfu_core::auth::Role;
 use gongfu_core::ops::talent::{
-    Decision, Entrepreneur, EntrepreneurKind, EntrepreneurRecord, EntrepreneurSpec, Grade,
-    Review, ReviewSpec, Support, SupportKind, SupportRecord, SupportSpec, SupportStatus,
-    Training, TrainingSpec, check_award_basis, decide,
+    Decision, Entrepreneur, EntrepreneurKind, EntrepreneurRecord, EntrepreneurSpec, Grade, Review,
+    ReviewSpec, Support, SupportKind, SupportRecord, SupportSpec, SupportStatus, Training,
+    TrainingSpec, check_award_basis, decide,
 };
 use gongfu_core::village::date_string;
 use gongfu_core::{DomainError, Fen, VillageCode, ZoneId};
@@ -250,7 +250,11 @@ async fn update_training_row(
         "update",
         "training",
         &current.id.to_string(),
-        Some(training_json(current.id, &training_spec_of(current), current.version)),
+        Some(training_json(
+            current.id,
+            &training_spec_of(current),
+            current.version,
+        )),
         Some(training_json(current.id, spec, current.version + 1)),
     )
     .await?;
@@ -325,7 +329,12 @@ async fn update_person_row(
         "update",
         "entrepreneur",
         &p.id.to_string(),
-        Some(person_json(p.id, p.zone, &person_spec_of(current), p.version)),
+        Some(person_json(
+            p.id,
+            p.zone,
+            &person_spec_of(current),
+            p.version,
+        )),
         Some(person_json(p.id, zone, spec, p.version + 1)),
     )
     .await?;
@@ -464,7 +473,11 @@ impl Store {
     }
 
     pub async fn training(&self, id: i64) -> Result<Option<Training>, StoreError> {
-        Ok(self.load_trainings().await?.into_iter().find(|t| t.id == id))
+        Ok(self
+            .load_trainings()
+            .await?
+            .into_iter()
+            .find(|t| t.id == id))
     }
 
     /// 登记培训.
@@ -693,9 +706,12 @@ impl Store {
     ) -> Result<SupportRecord, StoreError> {
         let (_turn, _snap) = self.write_turn().await?;
         require_admin(actor, "扶持申请只能由区管理员审批")?;
-        let current = self.support(id).await?.ok_or_else(|| StoreError::NotFound {
-            what: format!("扶持申请 {id}"),
-        })?;
+        let current = self
+            .support(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("扶持申请 {id}"),
+            })?;
         let conflict = || StoreError::Conflict {
             what: format!("扶持申请 {id}"),
             current: current.support.version,
@@ -899,7 +915,9 @@ impl Store {
             let scope = require_training_scope(actor, &snap, r.spec.zone);
             let mut ok = true;
             if let Err(e) = scope {
-                report.errors.extend(store_row_errors(r.row, col::ZONE_ID, e));
+                report
+                    .errors
+                    .extend(store_row_errors(r.row, col::ZONE_ID, e));
                 ok = false;
             }
             let existing = match r.existing {
@@ -917,7 +935,9 @@ impl Store {
                     }
                     Some(t) => {
                         if let Err(e) = require_training_scope(actor, &snap, t.zone) {
-                            report.errors.extend(store_row_errors(r.row, col::ZONE_ID, e));
+                            report
+                                .errors
+                                .extend(store_row_errors(r.row, col::ZONE_ID, e));
                             ok = false;
                         }
                         if t.version != version {
@@ -973,8 +993,7 @@ impl Store {
             rows: rows.len(),
             ..Default::default()
         };
-        let mut plan: Vec<(&EntrepreneurImportRow, Option<&EntrepreneurRecord>, i64)> =
-            Vec::new();
+        let mut plan: Vec<(&EntrepreneurImportRow, Option<&EntrepreneurRecord>, i64)> = Vec::new();
         for r in rows {
             let mut ok = true;
             if let Err(e) = require_person_scope(actor, &r.spec.village) {
@@ -1004,9 +1023,13 @@ impl Store {
                             ok = false;
                         }
                         if p.person.version != version {
-                            report
-                                .errors
-                                .push(stale(r.row, "创业人才", id, p.person.version, version));
+                            report.errors.push(stale(
+                                r.row,
+                                "创业人才",
+                                id,
+                                p.person.version,
+                                version,
+                            ));
                             ok = false;
                         }
                         Some(p)
@@ -1168,7 +1191,10 @@ mod tests {
         .parse(day)
         .unwrap();
         let p = store.create_entrepreneur(&a, &spec).await.unwrap();
-        assert_eq!(store.entrepreneur(p).await.unwrap().unwrap().person.zone, zone);
+        assert_eq!(
+            store.entrepreneur(p).await.unwrap().unwrap().person.zone,
+            zone
+        );
         let support = |kind: &str, amount: &str| {
             SupportDraft {
                 kind: kind.into(),
@@ -1207,7 +1233,11 @@ mod tests {
         store.decide_support(&b, s2, 1, &no, on).await.unwrap();
         let f = store.indicator_figures(zone, 2025).await.unwrap();
         let v = |i: Indicator| f.iter().find(|x| x.indicator == i).unwrap().value;
-        assert_eq!(v(Indicator::SupportGranted), 1_200_000, "the refused one is out");
+        assert_eq!(
+            v(Indicator::SupportGranted),
+            1_200_000,
+            "the refused one is out"
+        );
         assert_eq!(v(Indicator::Entrepreneurs), 1);
         // An award needs a 优秀 / 良好 review.
         let r = store

@@ -4,16 +4,12 @@
 
 use crate::AppState;
 use crate::api::{RequestActor, xlsx_response};
+use crate::error::{ApiError, JsonBody, PathParam};
 use crate::work_xlsx_api::{ImportQuery, refused};
 use axum::body::Bytes;
-use axum::response::{IntoResponse, Response};
-use gongfu_io::RowError;
-use gongfu_io::talent_xlsx::{self, TalentNames};
-use gongfu_store::Actor;
-use gongfu_store::work::import::{ImportRowError, WorkImportReport};
-use crate::error::{ApiError, JsonBody, PathParam};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gongfu_core::DomainError;
@@ -23,8 +19,12 @@ use gongfu_core::ops::talent::{
 };
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, ZoneId};
+use gongfu_io::RowError;
+use gongfu_io::talent_xlsx::{self, TalentNames};
+use gongfu_store::Actor;
 use gongfu_store::Snapshot;
 use gongfu_store::talent::{EntrepreneurFilter, TrainingFilter, TrainingZone};
+use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -54,9 +54,15 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/talent/entrepreneurs/{id}/reviews",
             post(add_review),
         )
-        .route("/api/v1/talent/supports/{id}/decision", post(decide_support))
+        .route(
+            "/api/v1/talent/supports/{id}/decision",
+            post(decide_support),
+        )
         .route("/api/v1/talent/trainings.xlsx", get(export_trainings))
-        .route("/api/v1/talent/entrepreneurs.xlsx", get(export_entrepreneurs))
+        .route(
+            "/api/v1/talent/entrepreneurs.xlsx",
+            get(export_entrepreneurs),
+        )
         .route(
             "/api/v1/talent/import/trainings/template.xlsx",
             get(|| template(Sheet::Trainings)),
@@ -173,7 +179,11 @@ pub fn review_json(r: &Review) -> Value {
     })
 }
 
-pub fn entrepreneur_json(snap: &Snapshot, p: &EntrepreneurRecord, supports: &[SupportRecord]) -> Value {
+pub fn entrepreneur_json(
+    snap: &Snapshot,
+    p: &EntrepreneurRecord,
+    supports: &[SupportRecord],
+) -> Value {
     let (grants, credit) = approved_totals(supports);
     let e = &p.person;
     json!({
@@ -378,7 +388,10 @@ async fn create_entrepreneur(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let spec = d.parse(st.today()).map_err(ApiError::invalid)?;
     let id = st.store.create_entrepreneur(&actor, &spec).await?;
-    Ok((StatusCode::CREATED, Json(entrepreneur_answer(&st, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(entrepreneur_answer(&st, id).await?),
+    ))
 }
 
 #[derive(Deserialize)]

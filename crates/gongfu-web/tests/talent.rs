@@ -81,7 +81,11 @@ async fn trainings_are_validated_scoped_versioned_and_counted() {
     let id = t["id"].as_i64().unwrap();
     let mut body = json!({"zone": zone, "topic": "村书记经营村庄能力提升", "held_on": "2025-04-10", "attendees": "40", "hours": "6", "version": 1});
     let (s, t2) = app
-        .send_json("PUT", &format!("/api/v1/talent/trainings/{id}"), body.clone())
+        .send_json(
+            "PUT",
+            &format!("/api/v1/talent/trainings/{id}"),
+            body.clone(),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{t2}");
     body["attendees"] = json!("41");
@@ -165,12 +169,14 @@ async fn support_is_decided_by_another_administrator_and_only_approved_counts() 
     assert_eq!(s, StatusCode::CREATED, "{p}");
     assert_eq!(p["zone"]["id"], zone, "the zone comes from the village");
     let pid = p["id"].as_i64().unwrap();
-    let apply = |kind: &str, amount: &str| {
-        json!({"kind": kind, "amount": amount, "from": "2025-01-01", "to": "2025-12-31"})
-    };
+    let apply = |kind: &str, amount: &str| json!({"kind": kind, "amount": amount, "from": "2025-01-01", "to": "2025-12-31"});
     let url = format!("/api/v1/talent/entrepreneurs/{pid}/supports");
     let (s, e) = app
-        .send_json("POST", &url, json!({"kind": "补贴", "amount": "-1", "to": "x"}))
+        .send_json(
+            "POST",
+            &url,
+            json!({"kind": "补贴", "amount": "-1", "to": "x"}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&e), ["kind", "amount", "from", "to"]);
@@ -264,9 +270,7 @@ async fn support_is_decided_by_another_administrator_and_only_approved_counts() 
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "one review a year");
-    let award = |review: &Value| {
-        json!({"kind": "以奖代补", "amount": "20000", "from": "2025-06-01", "to": "2025-12-31", "review": review["id"]})
-    };
+    let award = |review: &Value| json!({"kind": "以奖代补", "amount": "20000", "from": "2025-06-01", "to": "2025-12-31", "review": review["id"]});
     let (s, e) = app.send_json("POST", &url, award(&r24)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["details"][0]["code"], "grade_too_low");
@@ -296,9 +300,14 @@ async fn support_is_decided_by_another_administrator_and_only_approved_counts() 
         StatusCode::OK
     );
     body["project"] = json!("兰花");
-    assert_eq!(app.send_json("PUT", &purl, body).await.0, StatusCode::CONFLICT);
+    assert_eq!(
+        app.send_json("PUT", &purl, body).await.0,
+        StatusCode::CONFLICT
+    );
     let (_, list) = app
-        .get_json(&format!("/api/v1/talent/entrepreneurs?zone={zone}&kind=新农人"))
+        .get_json(&format!(
+            "/api/v1/talent/entrepreneurs?zone={zone}&kind=新农人"
+        ))
         .await;
     assert_eq!(list["total"], 1);
 }
@@ -314,7 +323,9 @@ async fn pages_list_register_and_decide() {
     let (s, html) = app
         .post_form(
             "/talent/trainings",
-            &format!("zone={zone}&topic=%E5%9F%B9%E8%AE%AD&held_on=2025-04-01&attendees=abc&hours=2"),
+            &format!(
+                "zone={zone}&topic=%E5%9F%B9%E8%AE%AD&held_on=2025-04-01&attendees=abc&hours=2"
+            ),
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -323,7 +334,9 @@ async fn pages_list_register_and_decide() {
     let (s, _) = app
         .post_form(
             "/talent/trainings",
-            &format!("zone={zone}&topic=%E5%9F%B9%E8%AE%AD&held_on=2025-04-01&attendees=12&hours=2"),
+            &format!(
+                "zone={zone}&topic=%E5%9F%B9%E8%AE%AD&held_on=2025-04-01&attendees=12&hours=2"
+            ),
         )
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
@@ -405,7 +418,10 @@ async fn excel_round_trip_with_versions_all_or_nothing() {
             .post_bytes(&format!("/api/v1/talent/import/{what}"), bytes.clone())
             .await;
         assert_eq!(s, StatusCode::OK, "{r}");
-        assert_eq!((r["ok"].clone(), r["unchanged"].clone()), (json!(true), json!(1)));
+        assert_eq!(
+            (r["ok"].clone(), r["unchanged"].clone()),
+            (json!(true), json!(1))
+        );
         // An empty template is refused with a reason.
         let (s, tpl) = app
             .get(&format!("/api/v1/talent/import/{what}/template.xlsx"))
@@ -415,7 +431,12 @@ async fn excel_round_trip_with_versions_all_or_nothing() {
             .post_bytes(&format!("/api/v1/talent/import/{what}"), tpl)
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r["errors"][0]["reason"].as_str().unwrap().contains("没有数据行"));
+        assert!(
+            r["errors"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("没有数据行")
+        );
     }
     // After an edit, the old export is stale: the row says so and nothing is written.
     let (_, old) = app.get("/api/v1/talent/trainings.xlsx").await;
@@ -435,7 +456,9 @@ async fn excel_round_trip_with_versions_all_or_nothing() {
     assert_eq!(r["applied"], false);
     assert_eq!(r["errors"][0]["row"], 2);
     assert_eq!(r["errors"][0]["column"], "版本");
-    let (_, now) = app.get_json(&format!("/api/v1/talent/trainings/{id}")).await;
+    let (_, now) = app
+        .get_json(&format!("/api/v1/talent/trainings/{id}"))
+        .await;
     assert_eq!(now["attendees"], 31, "nothing written");
     // A town account from another town may not import this zone's trainings.
     let other = app

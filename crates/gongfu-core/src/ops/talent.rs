@@ -177,16 +177,14 @@ impl TrainingDraft {
                 Some(attendees),
                 Some(hours_tenths),
                 Some(audience),
-            ) if errors.is_empty() => {
-                Ok(TrainingSpec {
-                    zone,
-                    topic,
-                    held_on,
-                    attendees,
-                    hours_tenths,
-                    audience,
-                })
-            }
+            ) if errors.is_empty() => Ok(TrainingSpec {
+                zone,
+                topic,
+                held_on,
+                attendees,
+                hours_tenths,
+                audience,
+            }),
             _ => Err(errors),
         }
     }
@@ -669,7 +667,10 @@ impl Grade {
             DomainError::new(
                 "invalid_grade",
                 "grade",
-                format!("考评等次「{}」无效：应为优秀、良好、合格、不合格之一", s.trim()),
+                format!(
+                    "考评等次「{}」无效：应为优秀、良好、合格、不合格之一",
+                    s.trim()
+                ),
             )
         })
     }
@@ -774,10 +775,9 @@ pub fn check_award_basis(
             "review_required",
             "以奖代补须选择所依据的年度考评（优秀或良好）".into(),
         ),
-        (SupportKind::Award, Some(r)) if r.entrepreneur != entrepreneur => err(
-            "review_of_other",
-            "所选年度考评不是该创业人才的考评".into(),
-        ),
+        (SupportKind::Award, Some(r)) if r.entrepreneur != entrepreneur => {
+            err("review_of_other", "所选年度考评不是该创业人才的考评".into())
+        }
         (SupportKind::Award, Some(r)) if !r.grade.earns_award() => err(
             "grade_too_low",
             format!(
@@ -787,9 +787,9 @@ pub fn check_award_basis(
             ),
         ),
         (SupportKind::Award, Some(r))
-            if existing.iter().any(|s| {
-                s.review == Some(r.id) && s.status != SupportStatus::Refused
-            }) =>
+            if existing
+                .iter()
+                .any(|s| s.review == Some(r.id) && s.status != SupportStatus::Refused) =>
         {
             err(
                 "already_awarded",
@@ -1073,8 +1073,8 @@ mod tests {
         assert!(check_award_basis(&award, 7, None, &[]).is_err());
         // One award per review, unless the earlier one was refused.
         let mut earlier = SupportRecord::applied(&award, 7, "a", date!(2026 - 01 - 05));
-        let e = check_award_basis(&award, 7, Some(&good), std::slice::from_ref(&earlier))
-            .unwrap_err();
+        let e =
+            check_award_basis(&award, 7, Some(&good), std::slice::from_ref(&earlier)).unwrap_err();
         assert_eq!(e.code, "already_awarded");
         earlier.status = SupportStatus::Refused;
         assert!(check_award_basis(&award, 7, Some(&good), &[earlier]).is_ok());

@@ -3,21 +3,20 @@
 //! project, the support applied for with its approval (批准 / 驳回 for an administrator other
 //! than the applicant), the yearly reviews and the 以奖代补 awards resting on them.
 
+use super::villages::messages;
 use super::villages::{Opt, opt};
 use super::work::zone_opts;
 use super::{Layout, error_status, field_errors, form_pairs, form_value};
 use crate::AppState;
 use crate::api::RequestActor;
 use crate::error::{ApiError, PageError};
-use super::villages::messages;
 use crate::talent_api::{EntrepreneurQuery, Sheet, TrainingQuery, hours_text, run_talent_import};
 use crate::work_xlsx_api::refused;
-use axum::extract::Multipart;
-use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,6 +28,7 @@ use gongfu_core::ops::talent::{
 };
 use gongfu_core::village::date_string;
 use gongfu_core::{Fen, ZoneId};
+use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use gongfu_store::{Actor, Snapshot};
 use serde::Deserialize;
 use time::Date;
@@ -49,10 +49,7 @@ pub fn routes() -> Router<AppState> {
             "/talent/entrepreneurs/{id}/edit",
             get(person_edit).post(person_update),
         )
-        .route(
-            "/talent/entrepreneurs/{id}/supports",
-            post(support_submit),
-        )
+        .route("/talent/entrepreneurs/{id}/supports", post(support_submit))
         .route("/talent/entrepreneurs/{id}/reviews", post(review_submit))
         .route("/talent/supports/{id}/decision", post(decision_submit))
         .route("/talent/import", get(import_page))
@@ -193,18 +190,17 @@ pub async fn list(
     let supports = st.store.supports(None).await?;
     let mine: Vec<SupportRecord> = supports
         .iter()
-        .filter(|s| {
-            people
-                .iter()
-                .any(|p| p.person.id == s.support.entrepreneur)
-        })
+        .filter(|s| people.iter().any(|p| p.person.id == s.support.entrepreneur))
         .cloned()
         .collect();
     let (grants, credit) = approved_totals(&mine);
     let zone = q.zone.clone().unwrap_or_default();
     let year = q.year.clone().unwrap_or_default();
     let kind = q.kind.clone().unwrap_or_default();
-    let mut zones = vec![opt("", "全部片区", &zone), opt("district", "全区性培训", &zone)];
+    let mut zones = vec![
+        opt("", "全部片区", &zone),
+        opt("district", "全区性培训", &zone),
+    ];
     zones.extend(zone_opts(&snap, day, &zone));
     let mut years = vec![opt("", "全部年份", &year)];
     years.extend(
@@ -433,7 +429,11 @@ pub async fn training_update(
                 ));
                 v.version = current.version;
             }
-            Ok((status, training_form(&snap, st.today(), Some(id), v, errors)).into_response())
+            Ok((
+                status,
+                training_form(&snap, st.today(), Some(id), v, errors),
+            )
+                .into_response())
         }
     }
 }
