@@ -483,3 +483,79 @@ async fn excel_round_trip_with_versions_all_or_nothing() {
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8_lossy(&b).contains("/api/v1/talent/import/trainings/template.xlsx"));
 }
+
+/// A multipart body with the given text fields and optionally a file.
+fn multipart(fields: &[(&str, &str)], file: Option<&[u8]>) -> (String, Vec<u8>) {
+    let boundary = "----gongfu-talent-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some(bytes) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"培训.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_import_page_checks_then_applies() {
+    let app = demo_app().await;
+    let (zone, _) = a_zone(&app).await;
+    let (s, _) = app
+        .send_json(
+            "POST",
+            "/api/v1/talent/trainings",
+            json!({"zone": zone, "topic": "强村公司经营管理培训", "held_on": "2025-03-01", "attendees": 30, "hours": 3}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, bytes) = app.get("/api/v1/talent/trainings.xlsx").await;
+    let post = |fields: Vec<(&'static str, String)>, file: Option<Vec<u8>>| {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (ct, body) = multipart(&f, file.as_deref());
+        axum::http::Request::post("/talent/import/trainings")
+            .header("content-type", ct)
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let (s, b) = app
+        .send(post(vec![("mode", "dry_run".into())], Some(bytes)))
+        .await;
+    let html = String::from_utf8_lossy(&b).into_owned();
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("检查通过") && html.contains("确认导入"));
+    // 确认导入 sends the checked file back.
+    let data = html
+        .split("name=\"data\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let (s, b) = app
+        .send(post(
+            vec![
+                ("mode", "apply".into()),
+                ("file_name", "培训.xlsx".into()),
+                ("data", data),
+            ],
+            None,
+        ))
+        .await;
+    let html = String::from_utf8_lossy(&b).into_owned();
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("导入成功"), "{html}");
+    let (s, b) = app.send(post(vec![("mode", "dry_run".into())], None)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(String::from_utf8_lossy(&b).contains("请先选择要上传的文件"));
+}
