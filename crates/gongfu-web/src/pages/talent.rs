@@ -197,10 +197,11 @@ pub async fn list(
     let zone = q.zone.clone().unwrap_or_default();
     let year = q.year.clone().unwrap_or_default();
     let kind = q.kind.clone().unwrap_or_default();
-    let mut zones = vec![
-        opt("", "全部片区", &zone),
-        opt("district", "全区性培训", &zone),
-    ];
+    let people_tab = q.view.as_deref() == Some("people");
+    let mut zones = vec![opt("", "全部片区", &zone)];
+    if !people_tab {
+        zones.push(opt("district", "全区性培训", &zone));
+    }
     zones.extend(zone_opts(&snap, day, &zone));
     let mut years = vec![opt("", "全部年份", &year)];
     years.extend(
@@ -228,7 +229,7 @@ pub async fn list(
         zones,
         years,
         kinds,
-        people_tab: q.view.as_deref() == Some("people"),
+        people_tab,
         filters: super::query_string(&[("zone", &q.zone), ("year", &q.year), ("kind", &q.kind)]),
     })
 }
@@ -881,10 +882,17 @@ pub async fn person_page(
     Path(id): Path<i64>,
 ) -> Result<PersonPage, PageError> {
     let today = st.today();
+    // The review form offers last year, or this year once last year is reviewed.
+    let reviewed: Vec<i32> = st.store.reviews(id).await?.iter().map(|r| r.year).collect();
+    let year = if reviewed.contains(&(today.year() - 1)) {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     let f = SmallForms {
         from: date_string(today),
         to: date_string(today),
-        year: (today.year() - 1).to_string(),
+        year: year.to_string(),
         ..Default::default()
     };
     person_view(&st, &actor, id, f, Vec::new()).await
