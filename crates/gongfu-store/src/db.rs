@@ -75,6 +75,7 @@ const MIGRATIONS: &[Migration] = &[
         "elements",
         include_str!("../migrations/0009_elements.sql"),
     ),
+    portable(12, "talent", include_str!("../migrations/0012_talent.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -317,15 +317,16 @@ impl Store {
             .into_iter()
             .filter_map(|e| zone_in_year(&snap, &e.village, year).map(|z| (z, e)))
             .collect();
+        let (trainings, entrepreneurs, supports) = self.talent_records().await?;
         Ok(figures(
             zone,
             year,
             &Records {
                 elements: &elements,
                 kpis: &[],
-                trainings: &[],
-                entrepreneurs: &[],
-                supports: &[],
+                trainings: &trainings,
+                entrepreneurs: &entrepreneurs,
+                supports: &supports,
             },
         ))
     }

@@ -537,6 +537,104 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "片区指标数据表（xlsx）：year 年份（默认今年）年底存续的每个片区一行，金额以元、学时以小时写入，另附口径说明",
         "",
     ),
+    // 人才共创 (issue 7: talent)
+    (
+        "get",
+        "/api/v1/talent/trainings",
+        "培训列表：zone 片区编号或 district（全区性）、year 年份；含场次、人次、学时合计",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/talent/trainings",
+        "登记培训（片区或全区；学时最多一位小数）",
+        "Training",
+    ),
+    ("get", "/api/v1/talent/trainings/{id}", "单次培训", ""),
+    (
+        "put",
+        "/api/v1/talent/trainings/{id}",
+        "编辑培训（需提供 version）",
+        "Training",
+    ),
+    (
+        "get",
+        "/api/v1/talent/entrepreneurs",
+        "创业人才列表：zone 片区、kind 类型（农创客 / 新农人 / 返乡青年）；含已批准扶持金额（分）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/talent/entrepreneurs",
+        "登记创业人才（所在村须属于片区）",
+        "Entrepreneur",
+    ),
+    (
+        "get",
+        "/api/v1/talent/entrepreneurs/{id}",
+        "单个创业人才：项目、孵化平台、扶持申请及审批、年度考评",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/talent/entrepreneurs/{id}",
+        "编辑创业人才（需提供 version）",
+        "Entrepreneur",
+    ),
+    (
+        "post",
+        "/api/v1/talent/entrepreneurs/{id}/supports",
+        "申请扶持（租金减免、生活补贴、贷款、担保、以奖代补；金额为元）",
+        "Support",
+    ),
+    (
+        "post",
+        "/api/v1/talent/supports/{id}/decision",
+        "审批扶持申请：批准或驳回（驳回须写理由；申请人不能审批自己的申请；仅区管理员）",
+        "SupportDecision",
+    ),
+    (
+        "post",
+        "/api/v1/talent/entrepreneurs/{id}/reviews",
+        "登记年度考评（优秀 / 良好 / 合格 / 不合格；每年一次；仅区管理员）",
+        "Review",
+    ),
+    (
+        "get",
+        "/api/v1/talent/trainings.xlsx",
+        "导出培训 Excel（筛选同培训列表；含编号和版本，可修改后导入）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/talent/entrepreneurs.xlsx",
+        "导出创业人才 Excel（筛选同创业人才列表；含编号和版本）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/talent/import/trainings/template.xlsx",
+        "培训导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/talent/import/entrepreneurs/template.xlsx",
+        "创业人才导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/talent/import/trainings",
+        "导入培训：mode=dry_run（默认，只检查，列出每行每列的问题）或 apply（全部写入或全部不写入）",
+        "xlsx",
+    ),
+    (
+        "post",
+        "/api/v1/talent/import/entrepreneurs",
+        "导入创业人才：mode=dry_run 或 apply（全部写入或全部不写入）",
+        "xlsx",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -604,6 +702,10 @@ fn schemas() -> Value {
     });
     if let (Some(all), Some(work)) = (v.as_object_mut(), work_schemas().as_object()) {
         all.extend(work.clone());
+    }
+    if let (Some(all), Some(talent)) = (v.as_object_mut(), crate::talent_api::schemas().as_object())
+    {
+        all.extend(talent.clone());
     }
     v
 }

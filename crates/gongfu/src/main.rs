@@ -228,6 +228,15 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
                 store.create_element(&Actor::system("demo"), e).await?;
             }
             tracing::info!(elements = elements.len(), "demo elements seeded");
+            // Talent (人才共创): trainings, entrepreneurs with support, reviews and awards.
+            let talent = gongfu_demo::talent::generate_talent(
+                &divisions,
+                &district,
+                gongfu_store::service::today(),
+                seed,
+            );
+            let seeded = store.seed_demo_talent(&talent).await?;
+            tracing::info!(?seeded, "demo talent seeded");
         }
         SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
     }
