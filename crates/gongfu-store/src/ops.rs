@@ -289,7 +289,7 @@ impl Store {
             year,
             &Records {
                 elements: &elements,
-                kpis: &[],
+                kpis: &self.team_kpis(None).await?,
                 trainings: &[],
                 entrepreneurs: &[],
                 supports: &[],
