@@ -56,6 +56,11 @@ pub enum LogoChange {
     Set(String, Vec<u8>),
 }
 
+/// Bytes sent as base64 text (a logo in a JSON body), or `None` when it is not base64.
+pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(s.trim()).ok()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -154,8 +159,7 @@ impl Store {
                 },
                 contact_person: r.try_get("contact_person")?,
                 phone: r.try_get("phone")?,
-                business_types: BusinessType::parse_list(&types)
-                    .map_err(|e| corrupt("业态", e))?,
+                business_types: BusinessType::parse_list(&types).map_err(|e| corrupt("业态", e))?,
                 contract_start: day_of(r, "contract_start")?,
                 contract_end: day_of(r, "contract_end")?,
                 terms: r.try_get("terms")?,
@@ -514,8 +518,12 @@ impl Store {
         let logo = match logo_name {
             Some(file_name) => Some(LogoMeta {
                 file_name,
-                content_type: r.try_get::<Option<String>, _>("logo_type")?.unwrap_or_default(),
-                size_bytes: r.try_get::<Option<i64>, _>("logo_size")?.unwrap_or_default(),
+                content_type: r
+                    .try_get::<Option<String>, _>("logo_type")?
+                    .unwrap_or_default(),
+                size_bytes: r
+                    .try_get::<Option<i64>, _>("logo_size")?
+                    .unwrap_or_default(),
                 sha256: r
                     .try_get::<Option<String>, _>("logo_sha256")?
                     .unwrap_or_default(),
@@ -670,7 +678,11 @@ impl Store {
         audit(
             &mut tx,
             actor,
-            if current.is_none() { "create" } else { "update" },
+            if current.is_none() {
+                "create"
+            } else {
+                "update"
+            },
             "operation_plan",
             &zone.to_string(),
             current
@@ -750,9 +762,11 @@ impl Store {
             "team",
             &team.to_string(),
             None,
-            Some(json!({"evaluation": id, "team": t.name, "year": spec.year.get(),
+            Some(
+                json!({"evaluation": id, "team": t.name, "year": spec.year.get(),
                 "score_tenths": spec.score_tenths, "grade": spec.grade.key(),
-                "comment": spec.comment, "reviewer": spec.reviewer})),
+                "comment": spec.comment, "reviewer": spec.reviewer}),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -812,7 +826,10 @@ mod tests {
             Err(StoreError::Conflict { current: 1, .. })
         ));
         assert_eq!(
-            store.put_kpi(&admin, id, zone, y, Some(1), &k).await.unwrap(),
+            store
+                .put_kpi(&admin, id, zone, y, Some(1), &k)
+                .await
+                .unwrap(),
             kid
         );
         let village = Actor {

@@ -513,6 +513,72 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "片区指标数据源：zone 片区、year 年份（默认今年）。每项给出键、名称、单位、数值（金额为分、学时为十分之一）、计算口径 rule 和来源记录 sources",
         "",
     ),
+    (
+        "get",
+        "/api/v1/teams",
+        "运营团队列表：业态、合同期（contract_state 履约中 / 即将到期 / 已到期）、服务片区、最近一年绩效；zone 筛选服务过该片区的团队",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/teams",
+        "登记运营团队（区管理员）：名称、信用代码、联系人、业态（顿号分隔）、合同起止与条款、服务片区及日期",
+        "Team",
+    ),
+    (
+        "get",
+        "/api/v1/teams/{id}",
+        "单个运营团队，含服务片区、最近一年绩效和年度考评记录",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/teams/{id}",
+        "编辑运营团队（区管理员；需提供 version）",
+        "TeamUpdate",
+    ),
+    (
+        "get",
+        "/api/v1/teams/{id}/kpis",
+        "运营团队的绩效：每个片区每年一条（金额为分），及分年合计",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/teams/{id}/kpis/{zone}/{year}",
+        "填报某团队某片区某年的绩效（区管理员或片区所在镇街）：首次填报不带 version，修改须带读取时的 version；计入片区指标 team_revenue 等",
+        "Kpi",
+    ),
+    (
+        "get",
+        "/api/v1/teams/{id}/evaluations",
+        "运营团队的年度考评记录（按年份）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/teams/{id}/evaluations",
+        "追加年度考评（区管理员）：年度、得分 0–100（最多一位小数）、等次（不填按得分：90 优秀、80 良好、60 合格）、意见、考评人",
+        "Evaluation",
+    ),
+    (
+        "get",
+        "/api/v1/zones/{id}/operation-plan",
+        "片区运营方案（一片一IP）：主题定位、市场分析、产品设计、宣传推广、IP 名称与标识",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/zones/{id}/operation-plan",
+        "保存片区运营方案（区管理员或片区所在镇街；首次不带 version）；标识为 PNG/JPG，1 MB 以内，base64 传入",
+        "OperationPlan",
+    ),
+    (
+        "get",
+        "/api/v1/zones/{id}/operation-plan/logo",
+        "片区 IP 标识图片",
+        "",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -581,7 +647,39 @@ fn schemas() -> Value {
     if let (Some(all), Some(work)) = (v.as_object_mut(), work_schemas().as_object()) {
         all.extend(work.clone());
     }
+    if let (Some(all), Some(teams)) = (v.as_object_mut(), teams_schemas().as_object()) {
+        all.extend(teams.clone());
+    }
     v
+}
+
+/// The bodies of the operating-teams API (issue 7).
+fn teams_schemas() -> Value {
+    let s = |t: &str| json!({"type": t});
+    json!({
+        "Team": {"type": "object", "required": ["name", "business_types", "contract_start", "contract_end"], "properties": {
+            "name": s("string"), "credit_code": {"type": "string", "description": "18 位统一社会信用代码（可空）"}, "actor": {"type": ["integer", "null"], "description": "主体名录中的主体编号（可空）"},
+            "contact_person": s("string"), "phone": s("string"),
+            "business_types": {"type": "string", "description": "业态，顿号分隔：文旅融合、农业规模化、加工业、电商、其他"},
+            "contract_start": {"type": "string", "format": "date"}, "contract_end": {"type": "string", "format": "date"}, "terms": s("string"),
+            "zones": {"type": "array", "items": {"type": "object", "required": ["zone"], "properties": {"zone": s("integer"),
+                "from": {"type": "string", "format": "date", "description": "不填为合同开始日期"}, "until": {"type": "string", "format": "date", "description": "不填为持续服务"}}}}}},
+        "TeamUpdate": {"allOf": [{"$ref": "#/components/schemas/Team"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "Kpi": {"type": "object", "properties": {
+            "revenue": {"type": "string", "description": "运营收入（元）"}, "visitors": {"type": "string", "description": "接待游客人次"},
+            "events": {"type": "string", "description": "举办活动场次"}, "jobs": {"type": "string", "description": "带动就业人数"},
+            "collective_income": {"type": "string", "description": "带动村集体增收（元）"},
+            "version": {"type": "integer", "description": "修改时必填：读取时的版本号；首次填报不填或 0"}}},
+        "Evaluation": {"type": "object", "required": ["year", "score", "reviewer"], "properties": {
+            "year": s("string"), "score": {"type": "string", "description": "0–100，最多一位小数"},
+            "grade": {"type": "string", "enum": ["excellent", "good", "pass", "fail", "优秀", "良好", "合格", "不合格", ""]},
+            "comment": s("string"), "reviewer": s("string")}},
+        "OperationPlan": {"type": "object", "properties": {
+            "theme": s("string"), "market_analysis": s("string"), "product_design": s("string"), "promotion": s("string"),
+            "ip_name": {"type": "string", "description": "片区 IP 名称，40 字以内"},
+            "logo_name": s("string"), "logo_base64": {"type": "string", "description": "新标识：PNG 或 JPG，1 MB 以内，base64"},
+            "remove_logo": s("boolean"), "version": {"type": "integer", "description": "修改时必填；首次不填或 0"}}},
+    })
 }
 
 /// The bodies of the zone-work API (issue 6).

@@ -1,0 +1,372 @@
+//! Operating teams through the HTTP API: a team with its served zones, KPIs per zone and year
+//! (created, then updated with their version; stale saves 409) feeding the zone's indicator
+//! figures, the zone's operation plan with its logo, and the evaluation history. Bad input
+//! names every field; a village account may not write.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::demo_app;
+use serde_json::{Value, json};
+
+fn figure(v: &Value, key: &str) -> i64 {
+    v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == key)
+        .unwrap()["value"]
+        .as_i64()
+        .unwrap()
+}
+
+fn fields(e: &Value) -> Vec<String> {
+    e["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn teams_kpis_feed_the_zone_figures() {
+    let app = demo_app().await;
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let za = zones["items"][0]["id"].as_i64().unwrap();
+    let zb = zones["items"][1]["id"].as_i64().unwrap();
+
+    // Every bad field is named.
+    let (s, e) = app
+        .send_json(
+            "POST",
+            "/api/v1/teams",
+            json!({"name": "", "business_types": "养殖", "contract_start": "2025-01-01", "contract_end": "2024-01-01",
+                   "credit_code": "123", "zones": [{"zone": za, "from": "2025-13-01"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(
+        fields(&e),
+        [
+            "name",
+            "credit_code",
+            "business_types",
+            "contract_end",
+            "zones[0].from"
+        ]
+    );
+    let (s, e) = app
+        .send_json(
+            "POST",
+            "/api/v1/teams",
+            json!({"name": "x", "business_types": "电商", "contract_start": "2024-01-01", "contract_end": "2026-12-31",
+                   "zones": [{"zone": 999_999}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&e), ["zones[0].zone"]);
+
+    let (s, a) = app
+        .send_json(
+            "POST",
+            "/api/v1/teams",
+            json!({"name": "绍兴兰亭文旅运营有限公司", "business_types": "文旅融合、电商", "contract_start": "2024-01-01",
+                   "contract_end": "2025-08-31", "contact_person": "王经理", "phone": "13800000000",
+                   "zones": [{"zone": za}, {"zone": zb, "from": "2024-06-01"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let ta = a["id"].as_i64().unwrap();
+    assert_eq!(
+        a["contract_state"], "expiring_soon",
+        "2025-06-30 is within 90 days"
+    );
+    assert_eq!(a["zones"][1]["from"], "2024-06-01");
+    let (s, b) = app
+        .send_json(
+            "POST",
+            "/api/v1/teams",
+            json!({"name": "柯桥区强村农业发展有限公司", "business_types": "农业规模化", "contract_start": "2025-01-01",
+                   "contract_end": "2027-12-31", "zones": [{"zone": za}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let tb = b["id"].as_i64().unwrap();
+
+    // KPIs: bad figures named, then created, then updated with their version.
+    let (s, e) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/teams/{ta}/kpis/{za}/2025"),
+            json!({"revenue": "-5", "visitors": "很多", "jobs": "3"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&e), ["revenue", "visitors"]);
+    let put = |team: i64, zone: i64, year: i32, body: Value| {
+        let app = &app;
+        async move {
+            app.send_json(
+                "PUT",
+                &format!("/api/v1/teams/{team}/kpis/{zone}/{year}"),
+                body,
+            )
+            .await
+        }
+    };
+    let (s, k1) = put(
+        ta,
+        za,
+        2025,
+        json!({"revenue": "1,200,000.50", "visitors": "30000", "events": "12", "jobs": "25", "collective_income": "150000"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{k1}");
+    assert_eq!(k1["version"], 1);
+    let (s, k2) = put(
+        tb,
+        za,
+        2025,
+        json!({"revenue": "800000", "visitors": "5000", "events": "3", "jobs": "40", "collective_income": "60000.25"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{k2}");
+    // Other zone and other year: not in zone A's 2025 figures.
+    let (s, _) = put(ta, zb, 2025, json!({"revenue": "999999"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = put(ta, za, 2024, json!({"revenue": "777777"})).await;
+    assert_eq!(s, StatusCode::OK);
+    // A zone the team never served is refused, by name.
+    let zc = zones["items"][2]["id"].as_i64().unwrap();
+    let (s, e) = put(tb, zc, 2025, json!({"revenue": "1"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(fields(&e), ["zone"]);
+
+    // Entering the same year again without the version, or with an old one, is stale.
+    let (s, _) = put(ta, za, 2025, json!({"revenue": "1"})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, k1b) = put(
+        ta,
+        za,
+        2025,
+        json!({"revenue": "1,250,000.50", "visitors": "30000", "events": "12", "jobs": "25", "collective_income": "150000", "version": 1}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{k1b}");
+    assert_eq!(k1b["version"], 2);
+    assert_eq!(k1b["id"], k1["id"]);
+    let (s, _) = put(ta, za, 2025, json!({"revenue": "2", "version": 1})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // The zone's figures, by hand: A's 1,250,000.50 元 + B's 800,000 元 …
+    let (s, f) = app
+        .get_json(&format!("/api/v1/indicators?zone={za}&year=2025"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    assert_eq!(figure(&f, "team_revenue"), 125_000_050 + 80_000_000);
+    assert_eq!(figure(&f, "team_visitors"), 35_000);
+    assert_eq!(figure(&f, "team_events"), 15);
+    assert_eq!(figure(&f, "team_jobs"), 65);
+    assert_eq!(figure(&f, "team_collective_income"), 15_000_000 + 6_000_025);
+    let src: Vec<i64> = f["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["key"] == "team_revenue")
+        .unwrap()["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(src.len(), 2);
+    assert!(src.contains(&k1["id"].as_i64().unwrap()) && src.contains(&k2["id"].as_i64().unwrap()));
+    let (_, f24) = app
+        .get_json(&format!("/api/v1/indicators?zone={za}&year=2024"))
+        .await;
+    assert_eq!(figure(&f24, "team_revenue"), 77_777_700);
+
+    // The team's KPIs with totals by year; the list filtered by zone.
+    let (_, ks) = app.get_json(&format!("/api/v1/teams/{ta}/kpis")).await;
+    assert_eq!(ks["items"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        ks["by_year"][1]["totals"]["revenue_fen"],
+        125_000_050i64 + 99_999_900
+    );
+    let (_, list) = app.get_json(&format!("/api/v1/teams?zone={zb}")).await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["latest_kpis"]["year"], 2025);
+
+    // A stale team edit is refused.
+    let body = json!({"name": "绍兴兰亭文旅运营有限公司", "business_types": "文旅融合", "contract_start": "2024-01-01",
+                      "contract_end": "2027-12-31", "zones": [{"zone": za}, {"zone": zb}], "version": 1});
+    let (s, t2) = app
+        .send_json("PUT", &format!("/api/v1/teams/{ta}"), body.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t2}");
+    assert_eq!(t2["contract_state"], "active");
+    let (s, _) = app
+        .send_json("PUT", &format!("/api/v1/teams/{ta}"), body)
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // Evaluations are appended to the history.
+    let (s, e) = app
+        .send_json(
+            "POST",
+            &format!("/api/v1/teams/{ta}/evaluations"),
+            json!({"year": "2024", "score": "100.5", "grade": "很好"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&e), ["score", "grade", "reviewer"]);
+    let (s, ev) = app
+        .send_json(
+            "POST",
+            &format!("/api/v1/teams/{ta}/evaluations"),
+            json!({"year": "2024", "score": "86.5", "reviewer": "区农业农村局", "comment": "完成年度目标"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{ev}");
+    assert_eq!(
+        (ev["score"].as_str(), ev["grade"].as_str()),
+        (Some("86.5"), Some("good"))
+    );
+    let (_, hist) = app
+        .get_json(&format!("/api/v1/teams/{ta}/evaluations"))
+        .await;
+    assert_eq!(hist["total"], 1);
+}
+
+#[tokio::test]
+async fn operation_plans_keep_their_logo_and_versions() {
+    let app = demo_app().await;
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let z = zones["items"][0]["id"].as_i64().unwrap();
+    let (s, p) = app
+        .get_json(&format!("/api/v1/zones/{z}/operation-plan"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(p["version"], 0);
+    // A PDF is not a logo.
+    let (s, e) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/zones/{z}/operation-plan"),
+            json!({"ip_name": "兰香小筑", "logo_name": "a.pdf", "logo_base64": "JVBERi0xLjQ="}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(fields(&e), ["logo"]);
+    // "\x89PNG\r\n\x1a\n" + "ab"
+    let png = "iVBORw0KGgphYg==";
+    let (s, p) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/zones/{z}/operation-plan"),
+            json!({"theme": "兰文化休闲", "ip_name": "兰香小筑", "logo_name": "ip.png", "logo_base64": png}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["version"], 1);
+    assert_eq!(p["logo"]["content_type"], "image/png");
+    let (s, bytes) = app
+        .get(&format!("/api/v1/zones/{z}/operation-plan/logo"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(bytes, b"\x89PNG\r\n\x1a\nab");
+    let (s, p2) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/zones/{z}/operation-plan"),
+            json!({"theme": "兰文化休闲与研学", "ip_name": "兰香小筑", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(p2["logo"].is_object(), "the logo is kept");
+    let (s, _) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/zones/{z}/operation-plan"),
+            json!({"ip_name": "x", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (s, e) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/zones/{z}/operation-plan"),
+            json!({"ip_name": "很".repeat(41), "version": 2}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&e), ["ip_name"]);
+}
+
+#[tokio::test]
+async fn a_village_account_may_not_write() {
+    let app = demo_app().await;
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let z = zones["items"][0]["id"].as_i64().unwrap();
+    let (_, detail) = app.get_json(&format!("/api/v1/zones/{z}")).await;
+    let village = detail["members"][0]["village"]["code"].as_str().unwrap();
+    let (s, t) = app
+        .send_json(
+            "POST",
+            "/api/v1/teams",
+            json!({"name": "某运营团队", "business_types": "电商", "contract_start": "2024-01-01", "contract_end": "2026-12-31", "zones": [{"zone": z}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = t["id"].as_i64().unwrap();
+    let token = app
+        .token_for(
+            "cun",
+            gongfu_core::auth::Role::Village {
+                village: gongfu_core::VillageCode::parse(village).unwrap(),
+            },
+        )
+        .await;
+    let (s, _) = app
+        .send_json_as(
+            &token,
+            "PUT",
+            &format!("/api/v1/teams/{id}/kpis/{z}/2025"),
+            json!({"revenue": "100"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .send_json_as(
+            &token,
+            "PUT",
+            &format!("/api/v1/zones/{z}/operation-plan"),
+            json!({"ip_name": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .send_json_as(
+            &token,
+            "POST",
+            "/api/v1/teams",
+            json!({"name": "另一团队", "business_types": "电商", "contract_start": "2024-01-01", "contract_end": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .send_json_as(
+            &token,
+            "POST",
+            &format!("/api/v1/teams/{id}/evaluations"),
+            json!({"year": "2024", "score": "80", "reviewer": "村"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Reading is open to every account.
+    let (s, _) = app
+        .send_json_as(&token, "GET", &format!("/api/v1/teams/{id}"), Value::Null)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+}
