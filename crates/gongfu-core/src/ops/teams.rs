@@ -511,13 +511,14 @@ pub struct KpiTotals {
 
 impl KpiTotals {
     pub fn of<'a>(kpis: impl IntoIterator<Item = &'a Kpi>) -> KpiTotals {
-        kpis.into_iter().fold(KpiTotals::default(), |t, k| KpiTotals {
-            revenue: t.revenue + k.revenue,
-            visitors: t.visitors + k.visitors,
-            events: t.events + k.events,
-            jobs: t.jobs + k.jobs,
-            collective_income: t.collective_income + k.collective_income,
-        })
+        kpis.into_iter()
+            .fold(KpiTotals::default(), |t, k| KpiTotals {
+                revenue: t.revenue + k.revenue,
+                visitors: t.visitors + k.visitors,
+                events: t.events + k.events,
+                jobs: t.jobs + k.jobs,
+                collective_income: t.collective_income + k.collective_income,
+            })
     }
 }
 
