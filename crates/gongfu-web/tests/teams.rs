@@ -370,3 +370,101 @@ async fn a_village_account_may_not_write() {
         .await;
     assert_eq!(s, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn team_pages_show_errors_by_field_and_keep_input() {
+    let app = demo_app().await;
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let z = zones["items"][0]["id"].as_i64().unwrap();
+    let (s, html) = app.get("/teams").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&html).contains("登记运营团队"));
+    let (s, html) = app.get("/teams/new").await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&html));
+    // Bad input: shown again with each message, what was typed kept.
+    let (s, html) = app
+        .post_form(
+            "/teams",
+            &format!("name=%E6%9F%90%E5%85%AC%E5%8F%B8&contract_start=2025-01-01&contract_end=2024-01-01&zone={z}&from_{z}=2025-02-30"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请至少选择一种业态"), "{html}");
+    assert!(html.contains("合同结束日期不能早于开始日期"));
+    assert!(html.contains("value=\"某公司\""));
+    let (s, _) = app
+        .post_form(
+            "/teams",
+            &format!("name=%E6%9F%90%E5%85%AC%E5%8F%B8&business_types=e_commerce&business_types=culture_tourism&contract_start=2024-01-01&contract_end=2026-12-31&zone={z}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, list) = app.get_json("/api/v1/teams").await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(list["items"][0]["business_type_labels"][0], "文旅融合");
+    // KPIs through the team page's form; entering the year again unversioned is stale.
+    let kpi = format!(
+        "zone={z}&year=2025&revenue=1200000&visitors=3000&events=4&jobs=12&collective_income=50000&version=0"
+    );
+    let (s, _) = app.post_form(&format!("/teams/{id}/kpis"), &kpi).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, html) = app.post_form(&format!("/teams/{id}/kpis"), &kpi).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("已有人填报"), "{html}");
+    let (s, html) = app
+        .post_form(
+            &format!("/teams/{id}/kpis"),
+            &format!("zone={z}&year=2024&visitors=many&version=0"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("接待游客人次「many」无效"), "{html}");
+    let (s, html) = app.get(&format!("/teams/{id}")).await;
+    let html = String::from_utf8_lossy(&html);
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("120.0"), "revenue in 万元: {html}");
+    let (s, _) = app
+        .post_form(
+            &format!("/teams/{id}/evaluations"),
+            "year=2024&score=92&reviewer=%E5%8C%BA%E5%86%9C%E4%B8%9A%E5%86%9C%E6%9D%91%E5%B1%80",
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = app.get(&format!("/teams/{id}")).await;
+    assert!(String::from_utf8_lossy(&html).contains("优秀"));
+    let (s, html) = app.get(&format!("/teams/{id}/edit")).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&html));
+
+    // The operation plan page takes a multipart form with the logo.
+    let boundary = "XyZ";
+    let mut body = Vec::new();
+    for (k, v) in [
+        ("version", "0"),
+        ("ip_name", "兰香小筑"),
+        ("theme", "兰文化"),
+    ] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"ip.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
+    body.extend(b"\x89PNG\r\n\x1a\nabc\r\n");
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::post(format!("/zones/{z}/operation-plan"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (s, b) = app.send(req).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{}", String::from_utf8_lossy(&b));
+    let (s, html) = app.get(&format!("/zones/{z}/operation-plan")).await;
+    let html = String::from_utf8_lossy(&html);
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("兰香小筑") && html.contains("operation-plan/logo?v=1"),
+        "{html}"
+    );
+}
