@@ -442,19 +442,32 @@ pub struct ServedRow {
 
 pub struct KpiCells {
     pub revenue: String,
-    pub visitors: i64,
-    pub events: i64,
-    pub jobs: i64,
+    pub visitors: String,
+    pub events: String,
+    pub jobs: String,
     pub collective_income: String,
+}
+
+/// A count with thousands separators: 「262,824」.
+fn count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 impl KpiCells {
     fn of(t: &KpiTotals) -> KpiCells {
         KpiCells {
             revenue: money(t.revenue),
-            visitors: t.visitors,
-            events: t.events,
-            jobs: t.jobs,
+            visitors: count(t.visitors),
+            events: count(t.events),
+            jobs: count(t.jobs),
             collective_income: money(t.collective_income),
         }
     }
@@ -470,6 +483,8 @@ pub struct KpiLine {
 
 pub struct YearBlock {
     pub year: i32,
+    /// This year: the figures so far.
+    pub so_far: bool,
     pub lines: Vec<KpiLine>,
     pub total: KpiCells,
 }
@@ -609,6 +624,7 @@ async fn team_page(
                 .collect();
             YearBlock {
                 year: *y,
+                so_far: *y == day.year(),
                 lines: of_year
                     .iter()
                     .map(|k| KpiLine {
