@@ -12,6 +12,7 @@
 use crate::db::Store;
 use crate::service::{audit, next_id, now_string, require_admin, require_zone_scope, today};
 use crate::snapshot::Snapshot;
+use crate::work::import::{ImportRowError, WorkImportReport};
 use crate::work::{conflict, corrupt, day_of, not_found, opt_day_of, opt_day_text, zone_villages};
 use crate::{Actor, StoreError};
 use base64::Engine;
@@ -110,9 +111,108 @@ fn require_zone_figures(actor: &Actor, snap: &Snapshot, zone: i64) -> Result<(),
     })
 }
 
+/// A row of the 运营绩效 sheet, as read by `gongfu_io::teams_xlsx`: team and zone by name,
+/// the figures, and the 版本 the row was exported at (`None` for a year not entered yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiImportRow {
+    pub row: usize,
+    pub team: String,
+    pub zone: String,
+    pub year: DataYear,
+    pub spec: KpiSpec,
+    pub version: Option<i64>,
+}
+
+/// The Chinese column headers the import errors name (as in `gongfu_io::teams_xlsx`).
+pub mod col {
+    pub const TEAM: &str = "团队";
+    pub const ZONE: &str = "片区";
+    pub const YEAR: &str = "年份";
+    pub const VERSION: &str = "版本";
+}
+
 /// Whether the actor may enter a zone's KPIs and operation plan (for showing the forms).
 pub fn may_enter_zone_figures(actor: &Actor, snap: &Snapshot, zone: i64) -> bool {
     require_zone_figures(actor, snap, zone).is_ok()
+}
+
+/// Writes one KPI record inside the caller's transaction: a new one when `current` is
+/// `None`, else an update of `current` at its version. `None` when the version moved meanwhile.
+async fn write_kpi(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &Actor,
+    team: i64,
+    zone: i64,
+    year: DataYear,
+    current: Option<&(i64, Kpi)>,
+    spec: &KpiSpec,
+) -> Result<Option<i64>, StoreError> {
+    let after = |v: i64| Kpi {
+        team,
+        zone,
+        year,
+        revenue: spec.revenue,
+        visitors: spec.visitors,
+        events: spec.events,
+        jobs: spec.jobs,
+        collective_income: spec.collective_income,
+        version: v,
+    };
+    match current {
+        None => {
+            let id = next_id(tx, "team_kpis").await?;
+            sqlx::query("INSERT INTO team_kpis (id, team_id, zone_id, year, revenue_fen, visitors, events, jobs, collective_income_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(id)
+                .bind(team)
+                .bind(zone)
+                .bind(i64::from(year.get()))
+                .bind(spec.revenue.0)
+                .bind(spec.visitors)
+                .bind(spec.events)
+                .bind(spec.jobs)
+                .bind(spec.collective_income.0)
+                .execute(&mut **tx)
+                .await?;
+            audit(
+                tx,
+                actor,
+                "create",
+                "team_kpi",
+                &id.to_string(),
+                None,
+                Some(kpi_json(&after(1))),
+            )
+            .await?;
+            Ok(Some(id))
+        }
+        Some((id, k)) => {
+            let done = sqlx::query("UPDATE team_kpis SET revenue_fen = $1, visitors = $2, events = $3, jobs = $4, collective_income_fen = $5, version = version + 1 WHERE id = $6 AND version = $7")
+                .bind(spec.revenue.0)
+                .bind(spec.visitors)
+                .bind(spec.events)
+                .bind(spec.jobs)
+                .bind(spec.collective_income.0)
+                .bind(*id)
+                .bind(k.version)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+            if done != 1 {
+                return Ok(None);
+            }
+            audit(
+                tx,
+                actor,
+                "update",
+                "team_kpi",
+                &id.to_string(),
+                Some(kpi_json(k)),
+                Some(kpi_json(&after(k.version + 1))),
+            )
+            .await?;
+            Ok(Some(*id))
+        }
+    }
 }
 
 impl Store {
@@ -432,77 +532,201 @@ impl Store {
             .find(|(_, k)| k.zone == zone && k.year == year);
         let what = format!("「{}」{}年在「{zone_name}」的绩效", t.name, year.get());
         let version = version.filter(|v| *v > 0);
-        let mut tx = self.pool.begin().await?;
-        let after = |v: i64| Kpi {
-            team,
-            zone,
-            year,
-            revenue: spec.revenue,
-            visitors: spec.visitors,
-            events: spec.events,
-            jobs: spec.jobs,
-            collective_income: spec.collective_income,
-            version: v,
-        };
-        let id = match (&current, version) {
-            (None, None) => {
-                let id = next_id(&mut tx, "team_kpis").await?;
-                sqlx::query("INSERT INTO team_kpis (id, team_id, zone_id, year, revenue_fen, visitors, events, jobs, collective_income_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                    .bind(id)
-                    .bind(team)
-                    .bind(zone)
-                    .bind(i64::from(year.get()))
-                    .bind(spec.revenue.0)
-                    .bind(spec.visitors)
-                    .bind(spec.events)
-                    .bind(spec.jobs)
-                    .bind(spec.collective_income.0)
-                    .execute(&mut *tx)
-                    .await?;
-                audit(
-                    &mut tx,
-                    actor,
-                    "create",
-                    "team_kpi",
-                    &id.to_string(),
-                    None,
-                    Some(kpi_json(&after(1))),
-                )
-                .await?;
-                id
-            }
-            (Some((id, k)), Some(v)) if k.version == v => {
-                let done = sqlx::query("UPDATE team_kpis SET revenue_fen = $1, visitors = $2, events = $3, jobs = $4, collective_income_fen = $5, version = version + 1 WHERE id = $6 AND version = $7")
-                    .bind(spec.revenue.0)
-                    .bind(spec.visitors)
-                    .bind(spec.events)
-                    .bind(spec.jobs)
-                    .bind(spec.collective_income.0)
-                    .bind(*id)
-                    .bind(v)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if done != 1 {
-                    return Err(conflict(what, k.version));
-                }
-                audit(
-                    &mut tx,
-                    actor,
-                    "update",
-                    "team_kpi",
-                    &id.to_string(),
-                    Some(kpi_json(k)),
-                    Some(kpi_json(&after(v + 1))),
-                )
-                .await?;
-                *id
-            }
+        match (&current, version) {
+            (None, None) => {}
+            (Some((_, k)), Some(v)) if k.version == v => {}
             (Some((_, k)), _) => return Err(conflict(what, k.version)),
             (None, Some(_)) => return Err(conflict(what, 0)),
-        };
+        }
+        let mut tx = self.pool.begin().await?;
+        let id = write_kpi(&mut tx, actor, team, zone, year, current.as_ref(), spec)
+            .await?
+            .ok_or_else(|| conflict(what, current.as_ref().map_or(0, |c| c.1.version)))?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// 运营绩效导入: every row is checked first — the team and zone exist by name, the team has
+    /// served the zone, the actor may enter the zone's figures, the year has come, and the
+    /// 版本 is that of the record now (a year not entered yet has none) — and every problem is
+    /// reported at once. Only with no problem, and when asked to apply, are the rows written
+    /// in one transaction (one audit line per record written); rows equal to the database are
+    /// left alone.
+    pub async fn import_team_kpis(
+        &self,
+        actor: &Actor,
+        rows: &[KpiImportRow],
+        apply: bool,
+    ) -> Result<WorkImportReport, StoreError> {
+        let (_turn, snap) = self.write_turn().await?;
+        let teams = self.teams(None).await?;
+        let kpis = self.team_kpis(None).await?;
+        let this_year = today().year();
+        let mut report = WorkImportReport {
+            rows: rows.len(),
+            ..Default::default()
+        };
+        let mut err = |row: usize, column: &str, value: &str, reason: String| {
+            report.errors.push(ImportRowError {
+                row,
+                column: column.into(),
+                value: value.into(),
+                reason,
+            })
+        };
+        let mut plan: Vec<(usize, i64, i64, DataYear, Option<(i64, Kpi)>)> = Vec::new();
+        let mut unchanged = 0;
+        for (i, r) in rows.iter().enumerate() {
+            let team = teams.iter().find(|t| t.name == r.team.trim());
+            let zone = snap.zones.iter().find(|z| z.name == r.zone.trim());
+            if team.is_none() {
+                err(
+                    r.row,
+                    col::TEAM,
+                    &r.team,
+                    format!(
+                        "运营团队「{}」未登记：请先在平台登记团队，或核对名称",
+                        r.team
+                    ),
+                );
+            }
+            if zone.is_none() {
+                err(
+                    r.row,
+                    col::ZONE,
+                    &r.zone,
+                    format!("片区「{}」不存在：请核对片区名称", r.zone),
+                );
+            }
+            let (Some(team), Some(zone)) = (team, zone) else {
+                continue;
+            };
+            let zone = zone.id.0;
+            if !team.has_served(zone) {
+                err(
+                    r.row,
+                    col::ZONE,
+                    &r.zone,
+                    format!("片区「{}」不是「{}」的服务片区", r.zone, team.name),
+                );
+                continue;
+            }
+            if require_zone_figures(actor, &snap, zone).is_err() {
+                err(
+                    r.row,
+                    col::ZONE,
+                    &r.zone,
+                    "您无权填报该片区的运营绩效（只能填报本镇街内的片区）".into(),
+                );
+                continue;
+            }
+            if r.year.get() > this_year {
+                err(
+                    r.row,
+                    col::YEAR,
+                    &r.year.get().to_string(),
+                    format!("{} 年尚未到来，不能填报绩效", r.year.get()),
+                );
+                continue;
+            }
+            let current = kpis
+                .iter()
+                .find(|(_, k)| k.team == team.id && k.zone == zone && k.year == r.year)
+                .cloned();
+            match (&current, r.version) {
+                (None, None) => {}
+                (Some((_, k)), Some(v)) if k.version == v => {}
+                (Some((_, k)), None) => {
+                    err(
+                        r.row,
+                        col::VERSION,
+                        "",
+                        format!(
+                            "该团队该片区 {} 年的绩效已填报（版本 {}）：修改请先导出最新数据，保留其中的版本再改",
+                            r.year.get(),
+                            k.version
+                        ),
+                    );
+                    continue;
+                }
+                (Some((_, k)), Some(v)) => {
+                    err(
+                        r.row,
+                        col::VERSION,
+                        &v.to_string(),
+                        format!(
+                            "该记录已被他人修改（现为版本 {}）：请重新导出最新数据后再改，以免覆盖他人的修改",
+                            k.version
+                        ),
+                    );
+                    continue;
+                }
+                (None, Some(v)) => {
+                    err(
+                        r.row,
+                        col::VERSION,
+                        &v.to_string(),
+                        "该年度绩效尚未填报，新填的行请不要填写版本".into(),
+                    );
+                    continue;
+                }
+            }
+            if rows[..i].iter().any(|o| {
+                o.team.trim() == r.team.trim() && o.zone.trim() == r.zone.trim() && o.year == r.year
+            }) {
+                err(
+                    r.row,
+                    col::YEAR,
+                    &r.year.get().to_string(),
+                    "同一团队、片区、年份在文件中出现了不止一次：每年只能填一行".into(),
+                );
+                continue;
+            }
+            let same = current.as_ref().is_some_and(|(_, k)| {
+                k.revenue == r.spec.revenue
+                    && k.visitors == r.spec.visitors
+                    && k.events == r.spec.events
+                    && k.jobs == r.spec.jobs
+                    && k.collective_income == r.spec.collective_income
+            });
+            if same {
+                unchanged += 1;
+                continue;
+            }
+            plan.push((i, team.id, zone, r.year, current));
+        }
+        report.unchanged = unchanged;
+        report.created = plan.iter().filter(|p| p.4.is_none()).count();
+        report.updated = plan.len() - report.created;
+        report.errors.sort_by_key(|e| e.row);
+        report.ok = report.errors.is_empty();
+        if !report.ok || !apply {
+            return Ok(report);
+        }
+        let mut tx = self.pool.begin().await?;
+        for (i, team, zone, year, current) in &plan {
+            let r = &rows[*i];
+            if write_kpi(
+                &mut tx,
+                actor,
+                *team,
+                *zone,
+                *year,
+                current.as_ref(),
+                &r.spec,
+            )
+            .await?
+            .is_none()
+            {
+                return Err(conflict(
+                    format!("第 {} 行的运营绩效", r.row),
+                    current.as_ref().map_or(0, |c| c.1.version),
+                ));
+            }
+        }
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
     }
 
     /// A zone's operation plan, if one was written.

@@ -579,6 +579,24 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "片区 IP 标识图片",
         "",
     ),
+    (
+        "get",
+        "/api/v1/export/team-kpis.xlsx",
+        "导出运营绩效（Excel）：团队、片区、年份、五项绩效和版本；zone 筛选",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/import/team-kpis/template.xlsx",
+        "运营绩效导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/team-kpis",
+        "导入运营绩效（xlsx 请求体；mode=dry_run 只检查并列出每行每列的问题，mode=apply 全部无误时一起写入，否则全部不写入；修改已填年度须保留导出的版本）",
+        "xlsx",
+    ),
 ];
 
 fn schemas() -> Value {

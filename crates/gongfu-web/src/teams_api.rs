@@ -5,10 +5,12 @@
 use crate::AppState;
 use crate::api::{RequestActor, file_response};
 use crate::error::{ApiError, JsonBody, PathParam};
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::response::Response;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use gongfu_core::ops::teams::{
     Evaluation, EvaluationDraft, Kpi, KpiDraft, KpiTotals, OperationPlan, Team, TeamDraft,
@@ -37,6 +39,9 @@ pub fn routes() -> Router<AppState> {
             get(get_plan).put(put_plan),
         )
         .route("/api/v1/zones/{id}/operation-plan/logo", get(logo))
+        .route("/api/v1/export/team-kpis.xlsx", get(export_kpis))
+        .route("/api/v1/import/team-kpis/template.xlsx", get(kpi_template))
+        .route("/api/v1/import/team-kpis", post(import_kpis))
 }
 
 fn zone_label(snap: &Snapshot, zone: i64) -> String {
@@ -409,4 +414,102 @@ async fn logo(
         &meta.file_name,
         true,
     ))
+}
+
+fn io_err(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "export_failed",
+        format!("生成文件失败：{e}"),
+    )
+}
+
+/// 运营绩效 as Excel: every team's KPIs (`?zone=` for one zone's), by team, year and zone.
+async fn export_kpis(
+    State(st): State<AppState>,
+    Query(q): Query<TeamQuery>,
+) -> Result<Response, ApiError> {
+    let zone = q.zone()?;
+    let snap = st.store.snapshot().await?;
+    let teams = st.store.teams(None).await?;
+    let kpis = st.store.team_kpis(None).await?;
+    let names: Vec<(String, String, &Kpi)> = kpis
+        .iter()
+        .filter(|(_, k)| zone.is_none_or(|z| k.zone == z))
+        .map(|(_, k)| {
+            let team = teams
+                .iter()
+                .find(|t| t.id == k.team)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            (team, zone_label(&snap, k.zone), k)
+        })
+        .collect();
+    let rows: Vec<gongfu_io::teams_xlsx::KpiExportRow> = names
+        .iter()
+        .map(|(t, z, k)| gongfu_io::teams_xlsx::KpiExportRow {
+            team: t,
+            zone: z,
+            kpi: k,
+        })
+        .collect();
+    Ok(crate::api::xlsx_response(
+        gongfu_io::teams_xlsx::export_kpis(&rows, snap.is_demo).map_err(io_err)?,
+        "运营绩效.xlsx",
+    ))
+}
+
+async fn kpi_template() -> Result<Response, ApiError> {
+    Ok(crate::api::xlsx_response(
+        gongfu_io::teams_xlsx::kpi_template().map_err(io_err)?,
+        "运营绩效导入模板.xlsx",
+    ))
+}
+
+/// Checks (`mode=dry_run`, the default) or applies (`mode=apply`, all or nothing) a filled-in
+/// 运营绩效 workbook.
+pub async fn run_kpi_import(
+    st: &AppState,
+    actor: &gongfu_store::Actor,
+    body: &[u8],
+    apply: bool,
+) -> Result<gongfu_store::work::import::WorkImportReport, ApiError> {
+    match gongfu_io::teams_xlsx::parse_kpis_xlsx(body) {
+        Ok(rows) => Ok(st.store.import_team_kpis(actor, &rows, apply).await?),
+        Err(errors) => Ok(crate::work_xlsx_api::refused(
+            errors
+                .into_iter()
+                .map(|e| gongfu_store::work::import::ImportRowError {
+                    row: e.row,
+                    column: e.column,
+                    value: e.value,
+                    reason: e.reason,
+                })
+                .collect(),
+        )),
+    }
+}
+
+async fn import_kpis(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<crate::work_xlsx_api::ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let apply = match q.mode.as_deref().unwrap_or("dry_run") {
+        "dry_run" => false,
+        "apply" => true,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "mode「{other}」无效：应为 dry_run 或 apply"
+            )));
+        }
+    };
+    let report = run_kpi_import(&st, &actor, &body, apply).await?;
+    let status = if report.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
 }

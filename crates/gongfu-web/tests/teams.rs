@@ -468,3 +468,170 @@ async fn team_pages_show_errors_by_field_and_keep_input() {
         "{html}"
     );
 }
+
+fn kpi_book(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("运营绩效").unwrap();
+    let headers = [
+        "团队",
+        "片区",
+        "年份",
+        "运营收入（元）",
+        "接待游客人次",
+        "举办活动场次",
+        "带动就业人数",
+        "带动村集体增收（元）",
+        "版本",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, v).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn the_kpi_sheet_imports_all_or_nothing() {
+    let app = demo_app().await;
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let za = zones["items"][0]["id"].as_i64().unwrap();
+    let zname = zones["items"][0]["name"].as_str().unwrap().to_string();
+    let other = zones["items"][1]["name"].as_str().unwrap().to_string();
+    let (s, t) = app
+        .send_json(
+            "POST",
+            "/api/v1/teams",
+            json!({"name": "某文旅运营公司", "business_types": "文旅融合", "contract_start": "2024-01-01", "contract_end": "2026-12-31", "zones": [{"zone": za}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = t["id"].as_i64().unwrap();
+    let (s, _) = app
+        .send_json(
+            "PUT",
+            &format!("/api/v1/teams/{id}/kpis/{za}/2024"),
+            json!({"revenue": "100"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let row = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // Every problem at once, by row and column; nothing written.
+    let bad = kpi_book(&[
+        row(&[
+            "某文旅运营公司",
+            &zname,
+            "2025",
+            "1000",
+            "-3",
+            "",
+            "",
+            "",
+            "",
+        ]),
+        row(&["无此团队", &zname, "2025", "", "", "", "", "", ""]),
+        row(&["某文旅运营公司", &other, "2025", "", "", "", "", "", ""]),
+        row(&["某文旅运营公司", &zname, "2024", "200", "", "", "", "", ""]),
+    ]);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/team-kpis?mode=apply", bad)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let cells: Vec<(i64, &str)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        cells,
+        [(2, "接待游客人次")],
+        "the parser stops the file first"
+    );
+    let bad = kpi_book(&[
+        row(&["无此团队", &zname, "2025", "", "", "", "", "", ""]),
+        row(&["某文旅运营公司", &other, "2025", "", "", "", "", "", ""]),
+        row(&["某文旅运营公司", &zname, "2024", "200", "", "", "", "", ""]),
+        row(&["某文旅运营公司", &zname, "2025", "300", "", "", "", "", ""]),
+    ]);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/team-kpis?mode=apply", bad)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let cells: Vec<(i64, &str)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(cells, [(2, "团队"), (3, "片区"), (4, "版本")]);
+    let (_, ks) = app.get_json(&format!("/api/v1/teams/{id}/kpis")).await;
+    assert_eq!(ks["items"].as_array().unwrap().len(), 1, "nothing written");
+
+    // The export carries the version; changed and new rows apply together.
+    let (s, x) = app.get("/api/v1/export/team-kpis.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(x.starts_with(b"PK"));
+    let good = kpi_book(&[
+        row(&[
+            "某文旅运营公司",
+            &zname,
+            "2024",
+            "200",
+            "10",
+            "",
+            "",
+            "",
+            "1",
+        ]),
+        row(&[
+            "某文旅运营公司",
+            &zname,
+            "2025",
+            "1,000.50",
+            "30",
+            "2",
+            "5",
+            "80",
+            "",
+        ]),
+    ]);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/team-kpis", good.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (
+            r["created"].as_i64(),
+            r["updated"].as_i64(),
+            r["applied"].as_bool()
+        ),
+        (Some(1), Some(1), Some(false))
+    );
+    let (s, r) = app
+        .post_bytes("/api/v1/import/team-kpis?mode=apply", good.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["applied"], true);
+    let (_, f) = app
+        .get_json(&format!("/api/v1/indicators?zone={za}&year=2025"))
+        .await;
+    assert_eq!(figure(&f, "team_revenue"), 100_050);
+    // The same file again is stale (version 1 is now 2).
+    let (s, r) = app
+        .post_bytes("/api/v1/import/team-kpis?mode=apply", good)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!(r["errors"][0]["column"], "版本");
+    let (s, t) = app.get("/api/v1/import/team-kpis/template.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(t.starts_with(b"PK"));
+    let (s, _) = app.get("/teams/import").await;
+    assert_eq!(s, StatusCode::OK);
+}
