@@ -127,7 +127,16 @@ pub async fn list(
                 ),
                 state: state.label(),
                 state_class: state_class(state),
-                latest_year: latest.map(|y| y.get().to_string()).unwrap_or_default(),
+                // This year's figures are the year so far.
+                latest_year: latest
+                    .map(|y| {
+                        if y.get() == day.year() {
+                            format!("{}年截至目前", y.get())
+                        } else {
+                            format!("{}年", y.get())
+                        }
+                    })
+                    .unwrap_or_default(),
                 latest_revenue: latest
                     .map(|y| {
                         money(KpiTotals::of(mine.iter().copied().filter(|k| k.year == y)).revenue)
