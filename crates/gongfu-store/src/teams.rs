@@ -131,6 +131,9 @@ pub mod col {
     pub const VERSION: &str = "版本";
 }
 
+/// A KPI row to write: its index in the file, team, zone, year and the record now.
+type PlannedKpi = (usize, i64, i64, DataYear, Option<(i64, Kpi)>);
+
 /// Whether the actor may enter a zone's KPIs and operation plan (for showing the forms).
 pub fn may_enter_zone_figures(actor: &Actor, snap: &Snapshot, zone: i64) -> bool {
     require_zone_figures(actor, snap, zone).is_ok()
@@ -574,7 +577,8 @@ impl Store {
                 reason,
             })
         };
-        let mut plan: Vec<(usize, i64, i64, DataYear, Option<(i64, Kpi)>)> = Vec::new();
+        // (row index, team, zone, year, the record now)
+        let mut plan: Vec<PlannedKpi> = Vec::new();
         let mut unchanged = 0;
         for (i, r) in rows.iter().enumerate() {
             let team = teams.iter().find(|t| t.name == r.team.trim());
