@@ -308,8 +308,23 @@ async fn operation_plans_keep_their_logo_and_versions() {
 async fn a_village_account_may_not_write() {
     let app = demo_app().await;
     let (_, zones) = app.get_json("/api/v1/zones").await;
-    let z = zones["items"][0]["id"].as_i64().unwrap();
-    let (_, detail) = app.get_json(&format!("/api/v1/zones/{z}")).await;
+    // A zone within one town, so that town's account manages it.
+    let mut one_town = None;
+    for item in zones["items"].as_array().unwrap() {
+        let z = item["id"].as_i64().unwrap();
+        let (_, d) = app.get_json(&format!("/api/v1/zones/{z}")).await;
+        let towns: std::collections::BTreeSet<String> = d["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["village"]["code"].as_str().unwrap()[..9].to_string())
+            .collect();
+        if towns.len() == 1 {
+            one_town = Some((z, d));
+            break;
+        }
+    }
+    let (z, detail) = one_town.expect("a zone within one town");
     let village = detail["members"][0]["village"]["code"].as_str().unwrap();
     let (s, t) = app
         .send_json(
@@ -369,6 +384,31 @@ async fn a_village_account_may_not_write() {
         .send_json_as(&token, "GET", &format!("/api/v1/teams/{id}"), Value::Null)
         .await;
     assert_eq!(s, StatusCode::OK);
+    // The zone's town enters its KPIs and plan, but not the team itself.
+    let code = gongfu_core::VillageCode::parse(village).unwrap();
+    let town = app
+        .token_for("zhen", gongfu_core::auth::Role::Town { town: code.town() })
+        .await;
+    let (s, k) = app
+        .send_json_as(
+            &town,
+            "PUT",
+            &format!("/api/v1/teams/{id}/kpis/{z}/2025"),
+            json!({"revenue": "100"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{k}");
+    let (s, _) = app
+        .send_json_as(
+            &town,
+            "PUT",
+            &format!("/api/v1/teams/{id}"),
+            json!({"name": "某运营团队", "business_types": "电商", "contract_start": "2024-01-01", "contract_end": "2026-12-31", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.get("/teams/9999").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
