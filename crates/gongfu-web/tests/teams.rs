@@ -463,6 +463,15 @@ async fn team_pages_show_errors_by_field_and_keep_input() {
     let html = String::from_utf8_lossy(&html);
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("120.0"), "revenue in 万元: {html}");
+    // 修改 fills the form with the year's figures and version.
+    let (_, html) = app
+        .get(&format!("/teams/{id}?kpi_zone={z}&kpi_year=2025"))
+        .await;
+    let html = String::from_utf8_lossy(&html);
+    assert!(
+        html.contains("value=\"1200000.00\"") && html.contains("name=\"version\" value=\"1\""),
+        "{html}"
+    );
     let (s, _) = app
         .post_form(
             &format!("/teams/{id}/evaluations"),
@@ -674,4 +683,39 @@ async fn the_kpi_sheet_imports_all_or_nothing() {
     assert!(t.starts_with(b"PK"));
     let (s, _) = app.get("/teams/import").await;
     assert_eq!(s, StatusCode::OK);
+    // The page: a dry run shows 检查通过 and carries the file to 确认导入.
+    let file = kpi_book(&[row(&[
+        "某文旅运营公司",
+        &zname,
+        "2026",
+        "5",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ])]);
+    let boundary = "KpiB";
+    let mut body = Vec::new();
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\ndry_run\r\n")
+            .as_bytes(),
+    );
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kpi.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend(&file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::post("/teams/import")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (s, b) = app.send(req).await;
+    let html = String::from_utf8_lossy(&b);
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("检查通过") && html.contains("确认导入"),
+        "{html}"
+    );
 }
