@@ -75,6 +75,7 @@ const MIGRATIONS: &[Migration] = &[
         "elements",
         include_str!("../migrations/0009_elements.sql"),
     ),
+    portable(10, "teams", include_str!("../migrations/0010_teams.sql")),
     portable(12, "talent", include_str!("../migrations/0012_talent.sql")),
 ];
 

@@ -323,7 +323,7 @@ impl Store {
             year,
             &Records {
                 elements: &elements,
-                kpis: &[],
+                kpis: &self.team_kpis(None).await?,
                 trainings: &trainings,
                 entrepreneurs: &entrepreneurs,
                 supports: &supports,

@@ -635,6 +635,90 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "导入创业人才：mode=dry_run 或 apply（全部写入或全部不写入）",
         "xlsx",
     ),
+    (
+        "get",
+        "/api/v1/teams",
+        "运营团队列表：业态、合同期（contract_state 履约中 / 即将到期 / 已到期）、服务片区、最近一年绩效；zone 筛选服务过该片区的团队",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/teams",
+        "登记运营团队（区管理员）：名称、信用代码、联系人、业态（顿号分隔）、合同起止与条款、服务片区及日期",
+        "Team",
+    ),
+    (
+        "get",
+        "/api/v1/teams/{id}",
+        "单个运营团队，含服务片区、最近一年绩效和年度考评记录",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/teams/{id}",
+        "编辑运营团队（区管理员；需提供 version）",
+        "TeamUpdate",
+    ),
+    (
+        "get",
+        "/api/v1/teams/{id}/kpis",
+        "运营团队的绩效：每个片区每年一条（金额为分），及分年合计",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/teams/{id}/kpis/{zone}/{year}",
+        "填报某团队某片区某年的绩效（区管理员或片区所在镇街）：首次填报不带 version，修改须带读取时的 version；计入片区指标 team_revenue 等",
+        "Kpi",
+    ),
+    (
+        "get",
+        "/api/v1/teams/{id}/evaluations",
+        "运营团队的年度考评记录（按年份）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/teams/{id}/evaluations",
+        "追加年度考评（区管理员）：年度、得分 0–100（最多一位小数）、等次（不填按得分：90 优秀、80 良好、60 合格）、意见、考评人",
+        "Evaluation",
+    ),
+    (
+        "get",
+        "/api/v1/zones/{id}/operation-plan",
+        "片区运营方案（一片一IP）：主题定位、市场分析、产品设计、宣传推广、IP 名称与标识",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/zones/{id}/operation-plan",
+        "保存片区运营方案（区管理员或片区所在镇街；首次不带 version）；标识为 PNG/JPG，1 MB 以内，base64 传入",
+        "OperationPlan",
+    ),
+    (
+        "get",
+        "/api/v1/zones/{id}/operation-plan/logo",
+        "片区 IP 标识图片",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/export/team-kpis.xlsx",
+        "导出运营绩效（Excel）：团队、片区、年份、五项绩效和版本；zone 筛选",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/import/team-kpis/template.xlsx",
+        "运营绩效导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/team-kpis",
+        "导入运营绩效（xlsx 请求体；mode=dry_run 只检查并列出每行每列的问题，mode=apply 全部无误时一起写入，否则全部不写入；修改已填年度须保留导出的版本）",
+        "xlsx",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -703,11 +787,43 @@ fn schemas() -> Value {
     if let (Some(all), Some(work)) = (v.as_object_mut(), work_schemas().as_object()) {
         all.extend(work.clone());
     }
+    if let (Some(all), Some(teams)) = (v.as_object_mut(), teams_schemas().as_object()) {
+        all.extend(teams.clone());
+    }
     if let (Some(all), Some(talent)) = (v.as_object_mut(), crate::talent_api::schemas().as_object())
     {
         all.extend(talent.clone());
     }
     v
+}
+
+/// The bodies of the operating-teams API (issue 7).
+fn teams_schemas() -> Value {
+    let s = |t: &str| json!({"type": t});
+    json!({
+        "Team": {"type": "object", "required": ["name", "business_types", "contract_start", "contract_end"], "properties": {
+            "name": s("string"), "credit_code": {"type": "string", "description": "18 位统一社会信用代码（可空）"}, "actor": {"type": ["integer", "null"], "description": "主体名录中的主体编号（可空）"},
+            "contact_person": s("string"), "phone": s("string"),
+            "business_types": {"type": "string", "description": "业态，顿号分隔：文旅融合、农业规模化、加工业、电商、其他"},
+            "contract_start": {"type": "string", "format": "date"}, "contract_end": {"type": "string", "format": "date"}, "terms": s("string"),
+            "zones": {"type": "array", "items": {"type": "object", "required": ["zone"], "properties": {"zone": s("integer"),
+                "from": {"type": "string", "format": "date", "description": "不填为合同开始日期"}, "until": {"type": "string", "format": "date", "description": "不填为持续服务"}}}}}},
+        "TeamUpdate": {"allOf": [{"$ref": "#/components/schemas/Team"}, {"type": "object", "required": ["version"], "properties": {"version": s("integer")}}]},
+        "Kpi": {"type": "object", "properties": {
+            "revenue": {"type": "string", "description": "运营收入（元）"}, "visitors": {"type": "string", "description": "接待游客人次"},
+            "events": {"type": "string", "description": "举办活动场次"}, "jobs": {"type": "string", "description": "带动就业人数"},
+            "collective_income": {"type": "string", "description": "带动村集体增收（元）"},
+            "version": {"type": "integer", "description": "修改时必填：读取时的版本号；首次填报不填或 0"}}},
+        "Evaluation": {"type": "object", "required": ["year", "score", "reviewer"], "properties": {
+            "year": s("string"), "score": {"type": "string", "description": "0–100，最多一位小数"},
+            "grade": {"type": "string", "enum": ["excellent", "good", "pass", "fail", "优秀", "良好", "合格", "不合格", ""]},
+            "comment": s("string"), "reviewer": s("string")}},
+        "OperationPlan": {"type": "object", "properties": {
+            "theme": s("string"), "market_analysis": s("string"), "product_design": s("string"), "promotion": s("string"),
+            "ip_name": {"type": "string", "description": "片区 IP 名称，40 字以内"},
+            "logo_name": s("string"), "logo_base64": {"type": "string", "description": "新标识：PNG 或 JPG，1 MB 以内，base64"},
+            "remove_logo": s("boolean"), "version": {"type": "integer", "description": "修改时必填；首次不填或 0"}}},
+    })
 }
 
 /// The bodies of the zone-work API (issue 6).

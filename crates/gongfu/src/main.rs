@@ -228,6 +228,11 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
                 store.create_element(&Actor::system("demo"), e).await?;
             }
             tracing::info!(elements = elements.len(), "demo elements seeded");
+            // Operating teams of the pilot zones, their KPIs, evaluations and operation plans.
+            let teams =
+                gongfu_demo::teams::generate_teams(&district, gongfu_store::service::today(), seed);
+            seed_demo_teams(store, &teams).await?;
+            tracing::info!(teams = teams.teams.len(), "demo teams seeded");
             // Talent (人才共创): trainings, entrepreneurs with support, reviews and awards.
             let talent = gongfu_demo::talent::generate_talent(
                 &divisions,
@@ -239,6 +244,59 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
             tracing::info!(?seeded, "demo talent seeded");
         }
         SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
+    }
+    Ok(())
+}
+
+/// Stores the demo's operating teams, finding the pilot zones by name.
+async fn seed_demo_teams(store: &Store, demo: &gongfu_demo::teams::DemoTeams) -> Result<()> {
+    use gongfu_core::ops::teams::{TeamSpec, ZoneService};
+    use gongfu_store::teams::LogoChange;
+    let system = Actor::system("demo");
+    let snap = store.snapshot().await?;
+    let zone_id = |name: &str| snap.zones.iter().find(|z| z.name == name).map(|z| z.id.0);
+    for t in &demo.teams {
+        let spec = TeamSpec {
+            name: t.name.clone(),
+            credit_code: Some(t.credit_code.clone()),
+            contact_person: t.contact_person.clone(),
+            phone: String::new(),
+            business_types: t.business_types.clone(),
+            contract_start: t.contract_start,
+            contract_end: t.contract_end,
+            terms: t.terms.clone(),
+            actor: None,
+            zones: t
+                .zones
+                .iter()
+                .filter_map(|(z, from)| {
+                    zone_id(z).map(|zone| ZoneService {
+                        zone,
+                        from: *from,
+                        until: None,
+                    })
+                })
+                .collect(),
+        };
+        let id = store.create_team(&system, &spec).await?;
+        for (z, year, k) in &t.kpis {
+            if let (Some(zone), Ok(year)) =
+                (zone_id(z), gongfu_core::DataYear::new(i64::from(*year)))
+            {
+                store.put_kpi(&system, id, zone, year, None, k).await?;
+            }
+        }
+        for e in &t.evaluations {
+            store.add_evaluation(&system, id, e).await?;
+        }
+    }
+    for p in &demo.plans {
+        if let Some(zone) = zone_id(&p.zone) {
+            let logo = LogoChange::Set(format!("{}.png", p.plan.ip_name), p.logo_png.clone());
+            store
+                .put_operation_plan(&system, zone, None, &p.plan, &logo)
+                .await?;
+        }
     }
     Ok(())
 }
