@@ -75,6 +75,11 @@ const MIGRATIONS: &[Migration] = &[
         "elements",
         include_str!("../migrations/0009_elements.sql"),
     ),
+    portable(
+        11,
+        "brands_chains",
+        include_str!("../migrations/0011_brands_chains.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -284,6 +284,7 @@ impl Store {
             .into_iter()
             .filter_map(|e| zone_in_year(&snap, &e.village, year).map(|z| (z, e)))
             .collect();
+        let chains = self.chain_places(year).await?;
         Ok(figures(
             zone,
             year,
@@ -293,6 +294,7 @@ impl Store {
                 trainings: &[],
                 entrepreneurs: &[],
                 supports: &[],
+                chains: &chains,
             },
         ))
     }
