@@ -218,10 +218,28 @@ impl Licence {
     }
 }
 
+/// A typed field that JSON clients may also send as a number (an id, an amount).
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum T {
+        S(String),
+        I(i64),
+        F(f64),
+        N(()),
+    }
+    Ok(match T::deserialize(d)? {
+        T::S(s) => s,
+        T::I(i) => i.to_string(),
+        T::F(f) => f.to_string(),
+        T::N(()) => String::new(),
+    })
+}
+
 /// A licence as typed: the actor by its registry id, the period, and (to revoke) a day.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LicenceDraft {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_number")]
     pub actor: String,
     #[serde(default)]
     pub from: String,
@@ -526,7 +544,7 @@ impl ChainDraft {
 /// One year's output as typed: the value in yuan and the version read (0 for a new year).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct OutputDraft {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_number")]
     pub output: String,
     #[serde(default)]
     pub version: i64,
