@@ -273,3 +273,105 @@ async fn a_chains_output_is_shared_among_zones_by_villages() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[tokio::test]
+async fn the_pages_list_show_and_edit_brands_and_chains() {
+    let app = demo_app().await;
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let z1 = zones["items"][0]["id"].as_i64().unwrap();
+    let (_, d1) = app.get_json(&format!("/api/v1/zones/{z1}")).await;
+    let village = d1["members"][0]["village"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let actor = new_actor(&app, 3, "漓渚兰花专业合作社").await;
+
+    // A brand through the form: errors by field with the input kept, then saved.
+    let (s, html) = app
+        .post_form("/brands", "name=&kind=product&product=&gi_number=X")
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请填写品牌名称") && html.contains("产品品牌请填写所指的产品"));
+    assert!(html.contains("value=\"X\""), "input kept");
+    let (s, _) = app
+        .post_form(
+            "/brands",
+            "name=%E6%BC%93%E6%B8%9A%E5%85%B0%E8%8A%B1&kind=product&product=%E5%85%B0%E8%8A%B1",
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, list) = app.get_json("/api/v1/brands").await;
+    let brand = list["items"][0]["id"].as_i64().unwrap();
+    let (s, html) = app
+        .post_form(
+            &format!("/brands/{brand}/licences"),
+            &format!("actor={actor}&from=2025-01-01&to=2026-12-31"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let (s, page) = app.get(&format!("/brands/{brand}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = text(&page);
+    assert!(page.contains("漓渚兰花专业合作社") && page.contains("有效授权"));
+    let (s, page) = app.get("/brands").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(text(&page).contains("漓渚兰花"));
+
+    // A chain through the form, its links picked from lists.
+    let (s, html) = app.get("/chains/new").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(text(&html).contains(&village));
+    let (s, html) = app
+        .post_form("/chains", &format!("name=&v_growing={village}&a_sales=99999"))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请填写产业链名称"));
+    let (s, html) = app
+        .post_form(
+            "/chains",
+            &format!(
+                "name=%E5%85%B0%E8%8A%B1%E4%BA%A7%E4%B8%9A%E9%93%BE&brand={brand}&v_growing={village}&a_growing={actor}&v_tourism={village}"
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let (_, chains) = app.get_json("/api/v1/chains").await;
+    let id = chains["items"][0]["id"].as_i64().unwrap();
+    let (s, html) = app
+        .post_form(&format!("/chains/{id}/output"), "year=2025&output=abc&version=0")
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("abc"), "input kept");
+    let (s, _) = app
+        .post_form(&format!("/chains/{id}/output"), "year=2025&output=12345.6&version=0")
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _) = app
+        .post_form(&format!("/chains/{id}/output"), "year=2025&output=1&version=0")
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "the year was reported meanwhile");
+    let (s, page) = app.get(&format!("/chains/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = text(&page);
+    assert!(page.contains("12,345.60 元") && page.contains("漓渚兰花专业合作社"));
+    assert!(page.contains(&format!("/zones/{z1}")), "villages with their zones");
+    let (s, page) = app.get(&format!("/chains?zone={z1}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = text(&page);
+    assert!(page.contains("兰花产业链") && page.contains("种养 1 村"));
+    let (s, edit) = app.get(&format!("/chains/{id}/edit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(text(&edit).contains(" selected"));
+    let (s, html) = app
+        .post_form(
+            &format!("/chains/{id}/edit"),
+            &format!("name=x&version=9&v_growing={village}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("再次保存"));
+}
