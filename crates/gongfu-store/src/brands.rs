@@ -767,6 +767,68 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Seeds the demo's brands, licences, chains and output (as the system actor), naming
+    /// actors by credit code; returns (brands, licences, chains).
+    pub async fn seed_demo_brands(
+        &self,
+        demo: &gongfu_demo::brands::DemoBrands,
+    ) -> Result<(usize, usize, usize), StoreError> {
+        let actor = Actor::system("demo");
+        let ids: std::collections::HashMap<String, i64> = self
+            .actors()
+            .await?
+            .into_iter()
+            .map(|a| (a.credit_code.as_str().to_string(), a.id))
+            .collect();
+        let mut brand_ids = std::collections::HashMap::new();
+        let mut licences = 0;
+        for b in &demo.brands {
+            let id = self.create_brand(&actor, &b.spec).await?;
+            brand_ids.insert(b.spec.name.clone(), id);
+            for l in &b.licences {
+                let Some(&who) = ids.get(&l.actor_code) else {
+                    continue;
+                };
+                self.create_licence(
+                    &actor,
+                    id,
+                    &LicenceSpec {
+                        actor: who,
+                        from: l.from,
+                        to: l.to,
+                        revoked_on: l.revoked_on,
+                        note: String::new(),
+                    },
+                )
+                .await?;
+                licences += 1;
+            }
+        }
+        for c in &demo.chains {
+            let spec = ChainSpec {
+                name: c.name.clone(),
+                brand: c.brand.as_ref().and_then(|b| brand_ids.get(b).copied()),
+                note: c.note.clone(),
+                links: gongfu_demo::brands::resolve_links(c, |code| ids.get(code).copied()),
+            };
+            let id = self.create_chain(&actor, &spec).await?;
+            let rows: Vec<OutputRow> = c
+                .output
+                .iter()
+                .map(|(year, value)| OutputRow {
+                    chain: id,
+                    year: *year,
+                    value: *value,
+                    version: 0,
+                })
+                .collect();
+            self.set_chain_outputs(&actor, &rows).await?;
+        }
+        Ok((demo.brands.len(), licences, demo.chains.len()))
+    }
+}
+
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;

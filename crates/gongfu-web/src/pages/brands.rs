@@ -627,7 +627,7 @@ fn shown_years(chains: &[Chain], day: Date) -> (i32, i32) {
 fn chain_row(c: &Chain, brands: &[Brand], years: (i32, i32)) -> ChainRow {
     let out = |y: i32| {
         c.output_in(y)
-            .map(|o| yuan(o.value))
+            .map(|o| o.value.wan_yuan_string())
             .unwrap_or_else(|| "未填报".into())
     };
     ChainRow {
@@ -682,11 +682,11 @@ async fn chains(
     zones.extend(zone_opts(&snap, day, &current));
     Ok(ChainsPage {
         layout: Layout::new("产业链", "ops", snap.is_demo),
-        latest_total: yuan(
-            list.iter()
-                .filter_map(|c| c.output_in(years.0).map(|o| o.value))
-                .sum(),
-        ),
+        latest_total: list
+            .iter()
+            .filter_map(|c| c.output_in(years.0).map(|o| o.value))
+            .sum::<Fen>()
+            .wan_yuan_string(),
         rows: list.iter().map(|c| chain_row(c, &brands, years)).collect(),
         zones,
         latest_year: years.0,
@@ -1009,6 +1009,34 @@ pub struct LinkPicker {
 }
 
 impl LinkPicker {
+    /// The names of the picked villages, for the line under the list.
+    pub fn picked_village_names(&self) -> String {
+        let names: Vec<&str> = self
+            .villages
+            .iter()
+            .flat_map(|g| g.options.iter())
+            .filter(|o| self.has_village(&o.0))
+            .map(|o| o.1.as_str())
+            .collect();
+        if names.is_empty() {
+            "未选".into()
+        } else {
+            names.join("、")
+        }
+    }
+    pub fn picked_actor_names(&self) -> String {
+        let names: Vec<&str> = self
+            .actors
+            .iter()
+            .filter(|o| self.has_actor(&o.0))
+            .map(|o| o.1.as_str())
+            .collect();
+        if names.is_empty() {
+            "未选".into()
+        } else {
+            names.join("、")
+        }
+    }
     pub fn has_village(&self, code: &str) -> bool {
         self.picked_villages.iter().any(|v| v == code)
     }
