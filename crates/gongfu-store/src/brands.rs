@@ -11,6 +11,7 @@ use crate::db::Store;
 use crate::ops::zone_in_year;
 use crate::service::{audit, next_id, require_admin};
 use crate::snapshot::Snapshot;
+use crate::work::import::{ImportRowError, WorkImportReport};
 use crate::work::{corrupt, day_of, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
 use gongfu_core::ops::brands::{
@@ -767,7 +768,90 @@ impl Store {
     }
 }
 
+/// One row of a yearly output upload, the chain named as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputImportRow {
+    pub row: usize,
+    pub chain: String,
+    pub year: DataYear,
+    pub value: Fen,
+    /// 0 for a year not reported before.
+    pub version: i64,
+}
+
 impl Store {
+    /// Checks a yearly output upload against the database (every chain known by name, every
+    /// 版本 current) and, with `apply` and no problem, writes it all in one transaction.
+    /// District administrator only.
+    pub async fn import_chain_outputs(
+        &self,
+        actor: &Actor,
+        rows: &[OutputImportRow],
+        apply: bool,
+    ) -> Result<WorkImportReport, StoreError> {
+        require_admin(actor, WHO)?;
+        let chains = self.chains().await?;
+        let mut report = WorkImportReport {
+            rows: rows.len(),
+            ..Default::default()
+        };
+        let mut writes = Vec::new();
+        for r in rows {
+            let Some(c) = chains.iter().find(|c| c.name == r.chain) else {
+                report.errors.push(ImportRowError {
+                    row: r.row,
+                    column: "产业链".into(),
+                    value: r.chain.clone(),
+                    reason: format!("产业链「{}」未登记：请使用平台中登记的名称", r.chain),
+                });
+                continue;
+            };
+            let current = c.output_in(r.year.get());
+            let have = current.map_or(0, |o| o.version);
+            if have != r.version {
+                report.errors.push(ImportRowError {
+                    row: r.row,
+                    column: "版本".into(),
+                    value: if r.version == 0 { String::new() } else { r.version.to_string() },
+                    reason: match current {
+                        Some(o) if r.version == 0 => format!(
+                            "「{}」{} 年产值已填报（{} 元，版本 {}）：请重新导出后在该行修改",
+                            c.name,
+                            r.year.get(),
+                            o.value.yuan_string(),
+                            o.version
+                        ),
+                        _ => format!(
+                            "「{}」{} 年产值在导出后已被修改（当前版本 {have}）：请重新导出最新数据后再改",
+                            c.name,
+                            r.year.get()
+                        ),
+                    },
+                });
+                continue;
+            }
+            match current {
+                Some(o) if o.value == r.value => report.unchanged += 1,
+                Some(_) => report.updated += 1,
+                None => report.created += 1,
+            }
+            if current.is_none_or(|o| o.value != r.value) {
+                writes.push(OutputRow {
+                    chain: c.id,
+                    year: r.year,
+                    value: r.value,
+                    version: r.version,
+                });
+            }
+        }
+        report.ok = report.errors.is_empty();
+        if report.ok && apply {
+            self.set_chain_outputs(actor, &writes).await?;
+            report.applied = true;
+        }
+        Ok(report)
+    }
+
     /// Seeds the demo's brands, licences, chains and output (as the system actor), naming
     /// actors by credit code; returns (brands, licences, chains).
     pub async fn seed_demo_brands(

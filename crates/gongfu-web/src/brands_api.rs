@@ -7,10 +7,15 @@
 //! others with 403).
 
 use crate::AppState;
-use crate::api::RequestActor;
+use crate::api::{ImportQuery, RequestActor, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::extract::{Query, State};
+use axum::body::Bytes;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use gongfu_io::brands_xlsx;
+use gongfu_store::brands::OutputImportRow;
+use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use gongfu_core::ops::brands::{
@@ -34,6 +39,112 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/chains", get(list_chains).post(create_chain))
         .route("/api/v1/chains/{id}", get(get_chain).put(update_chain))
         .route("/api/v1/chains/{id}/output/{year}", put(set_output))
+        .route("/api/v1/export/brands.xlsx", get(export_brands))
+        .route("/api/v1/export/chain-outputs.xlsx", get(export_outputs))
+        .route(
+            "/api/v1/import/chain-outputs/template.xlsx",
+            get(outputs_template),
+        )
+        .route("/api/v1/import/chain-outputs", post(import_outputs))
+}
+
+fn io_err(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "export_failed",
+        format!("生成文件失败：{e}"),
+    )
+}
+
+async fn export_brands(State(st): State<AppState>) -> Result<Response, ApiError> {
+    let snap = st.store.snapshot().await?;
+    let brands = st.store.brands().await?;
+    let licences = st.store.licences(None).await?;
+    let actors = actor_names(&st).await?;
+    let name = |id: i64| {
+        actors
+            .get(&id)
+            .map(|a| (a.name.clone(), a.credit_code.to_string()))
+            .unwrap_or_else(|| (format!("主体 {id}"), String::new()))
+    };
+    let bytes = brands_xlsx::export_brands(&brands, &licences, &name, st.today(), snap.is_demo)
+        .map_err(io_err)?;
+    Ok(xlsx_response(bytes, "品牌与授权.xlsx"))
+}
+
+async fn export_outputs(State(st): State<AppState>) -> Result<Response, ApiError> {
+    let snap = st.store.snapshot().await?;
+    let chains = st.store.chains().await?;
+    let bytes = brands_xlsx::export_outputs(&chains, snap.is_demo).map_err(io_err)?;
+    Ok(xlsx_response(bytes, "产业链产值.xlsx"))
+}
+
+async fn outputs_template(State(st): State<AppState>) -> Result<Response, ApiError> {
+    let names: Vec<String> = st.store.chains().await?.into_iter().map(|c| c.name).collect();
+    let bytes = brands_xlsx::outputs_template(&names).map_err(io_err)?;
+    Ok(xlsx_response(bytes, "产业链产值导入模板.xlsx"))
+}
+
+/// Checks an output workbook (file rules, then the database) and with `apply` writes it, all
+/// or nothing.
+pub async fn run_output_import(
+    st: &AppState,
+    actor: &gongfu_store::Actor,
+    bytes: &[u8],
+    apply: bool,
+) -> Result<WorkImportReport, ApiError> {
+    let lines = match brands_xlsx::parse_outputs_xlsx(bytes) {
+        Ok(lines) => lines,
+        Err(errors) => {
+            return Ok(WorkImportReport {
+                errors: errors
+                    .into_iter()
+                    .map(|e| ImportRowError {
+                        row: e.row,
+                        column: e.column,
+                        value: e.value,
+                        reason: e.reason,
+                    })
+                    .collect(),
+                ..Default::default()
+            });
+        }
+    };
+    let rows: Vec<OutputImportRow> = lines
+        .into_iter()
+        .map(|l| OutputImportRow {
+            row: l.row,
+            chain: l.chain,
+            year: l.year,
+            value: l.value,
+            version: l.version,
+        })
+        .collect();
+    Ok(st.store.import_chain_outputs(actor, &rows, apply).await?)
+}
+
+async fn import_outputs(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let apply = match q.mode.as_deref().unwrap_or("dry_run") {
+        "dry_run" => false,
+        "apply" => true,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "mode「{other}」无效：应为 dry_run 或 apply"
+            )));
+        }
+    };
+    let report = run_output_import(&st, &actor, &body, apply).await?;
+    let status = if report.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)).into_response())
 }
 
 /// The registry's actors by id, for naming them.

@@ -525,6 +525,10 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ("get", "/api/v1/chains/{id}", "单条产业链：环节、主体、村及所属片区、历年产值", ""),
     ("put", "/api/v1/chains/{id}", "编辑产业链及全部环节（区管理员，需提供 version）", "Chain"),
     ("put", "/api/v1/chains/{id}/output/{year}", "填报产业链某年产值（元；区管理员；version 为该年产值的版本，首次为 0）", "ChainOutput"),
+    ("get", "/api/v1/export/brands.xlsx", "导出品牌与授权（Excel：品牌、授权两张表）", ""),
+    ("get", "/api/v1/export/chain-outputs.xlsx", "导出产业链年产值（Excel：产业链、年份、产值（元）、版本），可修改后再导入", ""),
+    ("get", "/api/v1/import/chain-outputs/template.xlsx", "产业链年产值导入模板（含填表说明）", ""),
+    ("post", "/api/v1/import/chain-outputs", "导入产业链年产值（xlsx 请求体；mode=dry_run 试导入列出每行每列的问题，mode=apply 全部无误时一并写入，否则不写入；区管理员）", "xlsx"),
 ];
 
 fn schemas() -> Value {

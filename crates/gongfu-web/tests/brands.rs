@@ -375,3 +375,68 @@ async fn the_pages_list_show_and_edit_brands_and_chains() {
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(html.contains("再次保存"));
 }
+
+#[tokio::test]
+async fn the_output_sheet_round_trips_and_a_stale_row_is_refused() {
+    let app = demo_app().await;
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let z1 = zones["items"][0]["id"].as_i64().unwrap();
+    let (_, d1) = app.get_json(&format!("/api/v1/zones/{z1}")).await;
+    let village = d1["members"][0]["village"]["code"].as_str().unwrap().to_string();
+    let (_, c) = app
+        .send_json(
+            "POST",
+            "/api/v1/chains",
+            json!({"name": "茶产业链", "links": [{"kind": "growing", "villages": [village]}]}),
+        )
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    app.send_json(
+        "PUT",
+        &format!("/api/v1/chains/{id}/output/2024"),
+        json!({"output": "5000.5", "version": 0}),
+    )
+    .await;
+    let (s, bytes) = app.get("/api/v1/export/chain-outputs.xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/chain-outputs?mode=dry_run", bytes.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!((r["rows"].as_i64(), r["unchanged"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(r["applied"], false);
+    // Someone changes 2024 meanwhile: the exported row is now stale, nothing is written.
+    app.send_json(
+        "PUT",
+        &format!("/api/v1/chains/{id}/output/2024"),
+        json!({"output": "6000", "version": 1}),
+    )
+    .await;
+    let (s, r) = app
+        .post_bytes("/api/v1/import/chain-outputs?mode=apply", bytes)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!(r["errors"][0]["row"], 2);
+    assert_eq!(r["errors"][0]["column"], "版本");
+    let (_, c) = app.get_json(&format!("/api/v1/chains/{id}")).await;
+    assert_eq!(c["output"][0]["output_fen"], 600_000);
+    let (_, fresh) = app.get("/api/v1/export/chain-outputs.xlsx").await;
+    let (s, r) = app
+        .post_bytes("/api/v1/import/chain-outputs?mode=apply", fresh)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["applied"], true);
+    let (s, r) = app
+        .post_bytes("/api/v1/import/chain-outputs", b"not xlsx".to_vec())
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r["errors"][0]["row"], 0);
+    for uri in [
+        "/api/v1/import/chain-outputs/template.xlsx",
+        "/api/v1/export/brands.xlsx",
+        "/chains/import",
+    ] {
+        let (s, _) = app.get(uri).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+    }
+}

@@ -44,6 +44,87 @@ pub fn routes() -> Router<AppState> {
         .route("/chains/{id}", get(chain_page))
         .route("/chains/{id}/edit", get(edit_chain).post(update_chain))
         .route("/chains/{id}/output", post(set_output))
+        .route("/chains/import", get(import_page).post(import_submit))
+}
+
+/// 产业链产值 Excel 导入: template, export, upload. An upload is first checked (试导入: every
+/// row error, from the file and against the database); when it passes, 确认导入 sends the
+/// checked file back and it is written all or nothing.
+#[derive(Template, WebTemplate)]
+#[template(path = "chain_import.html")]
+pub struct ChainImportPage {
+    pub layout: Layout,
+    pub report: Option<gongfu_store::work::import::WorkImportReport>,
+    pub file_name: String,
+    /// The checked file, hex-encoded, carried by the 确认导入 form.
+    pub data: String,
+}
+
+impl ChainImportPage {
+    pub fn can_apply(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| r.ok && !r.applied)
+    }
+}
+
+async fn import_page(State(st): State<AppState>) -> Result<ChainImportPage, PageError> {
+    let snap = st.store.snapshot().await?;
+    Ok(ChainImportPage {
+        layout: Layout::new("产业链产值 Excel 导入", "ops", snap.is_demo),
+        report: None,
+        file_name: String::new(),
+        data: String::new(),
+    })
+}
+
+async fn import_submit(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+    form: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    use gongfu_store::work::import::{ImportRowError, WorkImportReport};
+    let super::ImportForm {
+        mode,
+        file_name,
+        bytes,
+    } = super::read_import_form(form).await?;
+    let one = |reason: String| WorkImportReport {
+        errors: vec![ImportRowError {
+            row: 0,
+            column: String::new(),
+            value: String::new(),
+            reason,
+        }],
+        ..Default::default()
+    };
+    let report = if bytes.is_empty() {
+        one("请先选择要上传的文件".into())
+    } else {
+        match crate::brands_api::run_output_import(&st, &actor, &bytes, mode == "apply").await {
+            Ok(r) => r,
+            Err(e) => one(super::villages::messages(e).join("；")),
+        }
+    };
+    let status = if report.ok {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let snap = st.store.snapshot().await?;
+    let data = if report.ok && !report.applied {
+        super::hex_encode(&bytes)
+    } else {
+        String::new()
+    };
+    Ok((
+        status,
+        ChainImportPage {
+            layout: Layout::new("产业链产值 Excel 导入", "ops", snap.is_demo),
+            report: Some(report),
+            file_name,
+            data,
+        },
+    )
+        .into_response())
 }
 
 /// Money as officials read it here: yuan with thousands separators.
