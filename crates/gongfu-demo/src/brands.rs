@@ -76,20 +76,74 @@ const BRANDS: [(&str, &str, &str, &str, &str); 7] = [
         "柯桥区漓渚镇花木产业协会",
         "柯桥区漓渚镇",
     ),
-    ("安昌金酱", "酱制品", "安昌", "柯桥区安昌街道腊味酱制品协会", "柯桥区安昌街道"),
-    ("王坛杨梅", "杨梅", "王坛", "柯桥区王坛镇杨梅产业协会", "柯桥区王坛镇"),
+    (
+        "安昌金酱",
+        "酱制品",
+        "安昌",
+        "柯桥区安昌街道腊味酱制品协会",
+        "柯桥区安昌街道",
+    ),
+    (
+        "王坛杨梅",
+        "杨梅",
+        "王坛",
+        "柯桥区王坛镇杨梅产业协会",
+        "柯桥区王坛镇",
+    ),
     ("杨汛桥紫薇", "紫薇花木", "杨汛桥", "", ""),
 ];
 
 /// (chain, brand, town short names of its zones, yearly output range in 万元, note).
 const CHAINS: [(&str, &str, &[&str], (i64, i64), &str); 7] = [
-    ("茶产业链", "平水日铸", &["平水", "王坛"], (18_000, 26_000), "日铸茶种植、初制精制、茶旅融合"),
-    ("香榧产业链", "稽东香榧", &["稽东"], (9_000, 14_000), "香榧林下经济与炒制加工"),
-    ("兰花产业链", "漓渚兰花", &["漓渚"], (12_000, 20_000), "春兰、蕙兰繁育与花木电商"),
-    ("黄酒酱品产业链", "安昌金酱", &["安昌", "柯岩"], (15_000, 24_000), "酱鸭、腊肠、酱油与黄酒酿造"),
-    ("杨梅产业链", "王坛杨梅", &["王坛"], (4_000, 7_000), "杨梅种植、冷链与采摘游"),
-    ("花木产业链", "杨汛桥紫薇", &["杨汛桥"], (6_000, 10_000), "紫薇等花木苗圃与园林工程"),
-    ("文旅产业链", "鉴水源", &["兰亭", "柯岩", "安昌"], (20_000, 32_000), "古镇、书法圣地与鉴湖渔歌研学线路"),
+    (
+        "茶产业链",
+        "平水日铸",
+        &["平水", "王坛"],
+        (18_000, 26_000),
+        "日铸茶种植、初制精制、茶旅融合",
+    ),
+    (
+        "香榧产业链",
+        "稽东香榧",
+        &["稽东"],
+        (9_000, 14_000),
+        "香榧林下经济与炒制加工",
+    ),
+    (
+        "兰花产业链",
+        "漓渚兰花",
+        &["漓渚"],
+        (12_000, 20_000),
+        "春兰、蕙兰繁育与花木电商",
+    ),
+    (
+        "黄酒酱品产业链",
+        "安昌金酱",
+        &["安昌", "柯岩"],
+        (15_000, 24_000),
+        "酱鸭、腊肠、酱油与黄酒酿造",
+    ),
+    (
+        "杨梅产业链",
+        "王坛杨梅",
+        &["王坛"],
+        (4_000, 7_000),
+        "杨梅种植、冷链与采摘游",
+    ),
+    (
+        "花木产业链",
+        "杨汛桥紫薇",
+        &["杨汛桥"],
+        (6_000, 10_000),
+        "紫薇等花木苗圃与园林工程",
+    ),
+    (
+        "文旅产业链",
+        "鉴水源",
+        &["兰亭", "柯岩", "安昌"],
+        (20_000, 32_000),
+        "古镇、书法圣地与鉴湖渔歌研学线路",
+    ),
 ];
 
 fn day(y: i32, m: u8, d: u8) -> Date {
@@ -134,7 +188,11 @@ pub fn generate_brands(
             actors_of(town)
         };
         let mut licences: Vec<DemoLicence> = Vec::new();
-        let n = if regional { 6 } else { 2 + rng.random_range(0..3usize) };
+        let n = if regional {
+            6
+        } else {
+            2 + rng.random_range(0..3usize)
+        };
         for k in 0..n.min(pool.len()) {
             let pick = if regional {
                 pool[rng.random_range(0..pool.len())].clone()
@@ -225,7 +283,10 @@ pub fn generate_brands(
         for t in towns {
             for code in actors_of(t) {
                 if !pool.iter().any(|(c, _)| *c == code)
-                    && let Some(a) = work.actors.iter().find(|a| a.spec.credit_code.as_str() == code)
+                    && let Some(a) = work
+                        .actors
+                        .iter()
+                        .find(|a| a.spec.credit_code.as_str() == code)
                 {
                     pool.push((code, a.spec.kind));
                 }
@@ -235,7 +296,10 @@ pub fn generate_brands(
             LinkKind::Growing => matches!(k, ActorKind::Cooperative | ActorKind::Collective),
             LinkKind::Processing => matches!(k, ActorKind::Enterprise | ActorKind::Cooperative),
             LinkKind::Sales => matches!(k, ActorKind::Enterprise | ActorKind::StateCompany),
-            LinkKind::Tourism => matches!(k, ActorKind::Collective | ActorKind::SocialOrganisation | ActorKind::StateCompany),
+            LinkKind::Tourism => matches!(
+                k,
+                ActorKind::Collective | ActorKind::SocialOrganisation | ActorKind::StateCompany
+            ),
         };
         let mut links = Vec::new();
         for (kind, mut villages) in [
@@ -248,7 +312,9 @@ pub fn generate_brands(
             villages.dedup();
             let mut a = Vec::new();
             for _ in 0..2 {
-                let fit: Vec<usize> = (0..pool.len()).filter(|&i| suits(kind, pool[i].1)).collect();
+                let fit: Vec<usize> = (0..pool.len())
+                    .filter(|&i| suits(kind, pool[i].1))
+                    .collect();
                 if fit.is_empty() {
                     break;
                 }
@@ -276,10 +342,7 @@ pub fn generate_brands(
 }
 
 /// A chain link with its actors resolved to registry ids (`id_of` maps a credit code).
-pub fn resolve_links(
-    chain: &DemoChain,
-    id_of: impl Fn(&str) -> Option<i64>,
-) -> Vec<ChainLink> {
+pub fn resolve_links(chain: &DemoChain, id_of: impl Fn(&str) -> Option<i64>) -> Vec<ChainLink> {
     chain
         .links
         .iter()
@@ -332,7 +395,11 @@ mod tests {
                 .count();
             assert!(in_zone >= 2, "{}", c.name);
             assert!(c.name.chars().count() <= gongfu_core::ops::brands::NAME_MAX);
-            assert!(a.brands.iter().any(|b| Some(&b.spec.name) == c.brand.as_ref()));
+            assert!(
+                a.brands
+                    .iter()
+                    .any(|b| Some(&b.spec.name) == c.brand.as_ref())
+            );
         }
     }
 }

@@ -146,8 +146,7 @@ fn write_output_sheet(book: &mut Workbook, f: &Formats, chains: &[Chain]) -> Res
             g.text(r, 0, &c.name)?;
             g.int(r, 1, i64::from(o.year.get()))?;
             // The one place fen becomes a float: exact for any amount below 2^53 fen.
-            g.ws
-                .write_number_with_format(r, 2, o.value.0 as f64 / 100.0, &f.money)?;
+            g.ws.write_number_with_format(r, 2, o.value.0 as f64 / 100.0, &f.money)?;
             g.seen(r, 2, o.value.yuan_string().len());
             g.int(r, 3, o.version)?;
             r += 1;
@@ -279,10 +278,7 @@ pub fn parse_outputs_xlsx(bytes: &[u8]) -> Result<Vec<OutputLine>, Vec<RowError>
                 row_no(header_at),
                 OUTPUT_HEADERS[k],
                 "",
-                format!(
-                    "缺少必填列「{}」：请使用导入模板的表头",
-                    OUTPUT_HEADERS[k]
-                ),
+                format!("缺少必填列「{}」：请使用导入模板的表头", OUTPUT_HEADERS[k]),
             )),
             _ => errors.push(RowError::new(
                 row_no(header_at),
@@ -350,12 +346,17 @@ pub fn parse_outputs_xlsx(bytes: &[u8]) -> Result<Vec<OutputLine>, Vec<RowError>
         if let Some(y) = year
             && !chain.is_empty()
         {
-            if let Some((_, _, first)) = seen.iter().find(|(c, yy, _)| *c == chain && *yy == y.get()) {
+            if let Some((_, _, first)) =
+                seen.iter().find(|(c, yy, _)| *c == chain && *yy == y.get())
+            {
                 row_errors.push(RowError::new(
                     n,
                     COL_YEAR,
                     y.get().to_string(),
-                    format!("「{chain}」{} 年在第 {first} 行已填写：同一产业链同一年份只能出现一次", y.get()),
+                    format!(
+                        "「{chain}」{} 年在第 {first} 行已填写：同一产业链同一年份只能出现一次",
+                        y.get()
+                    ),
                 ));
             } else {
                 seen.push((chain.clone(), y.get(), n));
@@ -420,7 +421,13 @@ mod tests {
         let rows = parse_outputs_xlsx(&bytes).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(
-            (rows[0].chain.as_str(), rows[0].year.get(), rows[0].value, rows[0].version, rows[0].row),
+            (
+                rows[0].chain.as_str(),
+                rows[0].year.get(),
+                rows[0].value,
+                rows[0].version,
+                rows[0].row
+            ),
             ("茶产业链", 2024, Fen(22_321_440_012), 1, 2)
         );
         assert_eq!(rows[2].value, Fen(10_000_000_050));

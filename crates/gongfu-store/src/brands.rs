@@ -15,8 +15,8 @@ use crate::work::import::{ImportRowError, WorkImportReport};
 use crate::work::{corrupt, day_of, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
 use gongfu_core::ops::brands::{
-    Brand, BrandKind, BrandSpec, Chain, ChainLink, ChainOutput, ChainSpec, GeoIndication,
-    Licence, LicenceSpec, LinkKind,
+    Brand, BrandKind, BrandSpec, Chain, ChainLink, ChainOutput, ChainSpec, GeoIndication, Licence,
+    LicenceSpec, LinkKind,
 };
 use gongfu_core::ops::indicators::ChainPlaces;
 use gongfu_core::village::date_string;
@@ -168,12 +168,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let _turn = self.write_lock.lock().await;
         require_admin(actor, WHO)?;
-        let current = self
-            .brand(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("品牌 {id}"),
-            })?;
+        let current = self.brand(id).await?.ok_or_else(|| StoreError::NotFound {
+            what: format!("品牌 {id}"),
+        })?;
         let stale = || StoreError::Conflict {
             what: format!("品牌「{}」", current.name),
             current: current.version,
@@ -625,12 +622,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (_turn, snap) = self.write_turn().await?;
         require_admin(actor, WHO)?;
-        let current = self
-            .chain(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("产业链 {id}"),
-            })?;
+        let current = self.chain(id).await?.ok_or_else(|| StoreError::NotFound {
+            what: format!("产业链 {id}"),
+        })?;
         let stale = || StoreError::Conflict {
             what: format!("产业链「{}」", current.name),
             current: current.version,
@@ -713,12 +707,13 @@ impl Store {
         let chains = self.chains().await?;
         let mut tx = self.pool.begin().await?;
         for row in rows {
-            let c = chains
-                .iter()
-                .find(|c| c.id == row.chain)
-                .ok_or_else(|| StoreError::NotFound {
-                    what: format!("产业链 {}", row.chain),
-                })?;
+            let c =
+                chains
+                    .iter()
+                    .find(|c| c.id == row.chain)
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: format!("产业链 {}", row.chain),
+                    })?;
             let current = c.output_in(row.year.get());
             let have = current.map_or(0, |o| o.version);
             let stale = || StoreError::Conflict {
@@ -1010,7 +1005,10 @@ mod tests {
             .await
             .unwrap();
         let chain = store.chain(c).await.unwrap().unwrap();
-        assert_eq!(chain.output_in(2025).map(|o| (o.value, o.version)), Some((Fen(200), 2)));
+        assert_eq!(
+            chain.output_in(2025).map(|o| (o.value, o.version)),
+            Some((Fen(200), 2))
+        );
         let town = Actor {
             role: Role::Viewer,
             user_id: Some(9),

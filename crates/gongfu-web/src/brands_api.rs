@@ -9,13 +9,10 @@
 use crate::AppState;
 use crate::api::{ImportQuery, RequestActor, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
-use axum::extract::{Query, State};
 use axum::body::Bytes;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use gongfu_io::brands_xlsx;
-use gongfu_store::brands::OutputImportRow;
-use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use gongfu_core::ops::brands::{
@@ -24,7 +21,10 @@ use gongfu_core::ops::brands::{
 use gongfu_core::village::date_string;
 use gongfu_core::work::actor::Actor as Participant;
 use gongfu_core::{DataYear, DomainError, VillageCode};
+use gongfu_io::brands_xlsx;
 use gongfu_store::Snapshot;
+use gongfu_store::brands::OutputImportRow;
+use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -80,7 +80,13 @@ async fn export_outputs(State(st): State<AppState>) -> Result<Response, ApiError
 }
 
 async fn outputs_template(State(st): State<AppState>) -> Result<Response, ApiError> {
-    let names: Vec<String> = st.store.chains().await?.into_iter().map(|c| c.name).collect();
+    let names: Vec<String> = st
+        .store
+        .chains()
+        .await?
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
     let bytes = brands_xlsx::outputs_template(&names).map_err(io_err)?;
     Ok(xlsx_response(bytes, "产业链产值导入模板.xlsx"))
 }

@@ -73,7 +73,10 @@ async fn brands_and_licences() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     let (_, list) = app.get_json("/api/v1/brands").await;
-    assert_eq!(list["items"][0]["name"], "鉴水源", "the regional brand first");
+    assert_eq!(
+        list["items"][0]["name"], "鉴水源",
+        "the regional brand first"
+    );
 
     let actor = new_actor(&app, 1, "绍兴日铸茶业有限公司").await;
     let (s, e) = app
@@ -116,7 +119,11 @@ async fn brands_and_licences() {
     assert_eq!(b["licences"][0]["status"], "revoked", "the row stays");
     assert_eq!(b["licences_valid"], 0);
     let (s, _) = app
-        .send_json("PUT", &format!("/api/v1/brands/{id}/licences/{lid}"), revoke)
+        .send_json(
+            "PUT",
+            &format!("/api/v1/brands/{id}/licences/{lid}"),
+            revoke,
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
     let (s, _) = app
@@ -235,10 +242,7 @@ async fn a_chains_output_is_shared_among_zones_by_villages() {
     assert_eq!(figure(&f1, "chain_output_share")["value"], 6_667);
     assert_eq!(figure(&f2, "chain_output_share")["value"], 3_333);
     assert_eq!(figure(&f1, "chain_output_share")["sources"][0]["id"], id);
-    assert_eq!(
-        figure(&f1, "chain_output_share")["display"],
-        "66.67 元"
-    );
+    assert_eq!(figure(&f1, "chain_output_share")["display"], "66.67 元");
 
     let (_, list) = app.get_json(&format!("/api/v1/chains?zone={z2}")).await;
     assert_eq!(list["total"], 1);
@@ -326,7 +330,10 @@ async fn the_pages_list_show_and_edit_brands_and_chains() {
     assert_eq!(s, StatusCode::OK);
     assert!(text(&html).contains(&village));
     let (s, html) = app
-        .post_form("/chains", &format!("name=&v_growing={village}&a_sales=99999"))
+        .post_form(
+            "/chains",
+            &format!("name=&v_growing={village}&a_sales=99999"),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("请填写产业链名称"));
@@ -342,23 +349,35 @@ async fn the_pages_list_show_and_edit_brands_and_chains() {
     let (_, chains) = app.get_json("/api/v1/chains").await;
     let id = chains["items"][0]["id"].as_i64().unwrap();
     let (s, html) = app
-        .post_form(&format!("/chains/{id}/output"), "year=2025&output=abc&version=0")
+        .post_form(
+            &format!("/chains/{id}/output"),
+            "year=2025&output=abc&version=0",
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("abc"), "input kept");
     let (s, _) = app
-        .post_form(&format!("/chains/{id}/output"), "year=2025&output=12345.6&version=0")
+        .post_form(
+            &format!("/chains/{id}/output"),
+            "year=2025&output=12345.6&version=0",
+        )
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (s, _) = app
-        .post_form(&format!("/chains/{id}/output"), "year=2025&output=1&version=0")
+        .post_form(
+            &format!("/chains/{id}/output"),
+            "year=2025&output=1&version=0",
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "the year was reported meanwhile");
     let (s, page) = app.get(&format!("/chains/{id}")).await;
     assert_eq!(s, StatusCode::OK);
     let page = text(&page);
     assert!(page.contains("12,345.60 元") && page.contains("漓渚兰花专业合作社"));
-    assert!(page.contains(&format!("/zones/{z1}")), "villages with their zones");
+    assert!(
+        page.contains(&format!("/zones/{z1}")),
+        "villages with their zones"
+    );
     let (s, page) = app.get(&format!("/chains?zone={z1}")).await;
     assert_eq!(s, StatusCode::OK);
     let page = text(&page);
@@ -382,7 +401,10 @@ async fn the_output_sheet_round_trips_and_a_stale_row_is_refused() {
     let (_, zones) = app.get_json("/api/v1/zones").await;
     let z1 = zones["items"][0]["id"].as_i64().unwrap();
     let (_, d1) = app.get_json(&format!("/api/v1/zones/{z1}")).await;
-    let village = d1["members"][0]["village"]["code"].as_str().unwrap().to_string();
+    let village = d1["members"][0]["village"]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (_, c) = app
         .send_json(
             "POST",
@@ -403,7 +425,10 @@ async fn the_output_sheet_round_trips_and_a_stale_row_is_refused() {
         .post_bytes("/api/v1/import/chain-outputs?mode=dry_run", bytes.clone())
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!((r["rows"].as_i64(), r["unchanged"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (r["rows"].as_i64(), r["unchanged"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(r["applied"], false);
     // Someone changes 2024 meanwhile: the exported row is now stale, nothing is written.
     app.send_json(

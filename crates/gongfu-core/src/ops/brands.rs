@@ -4,8 +4,8 @@
 //! actors and villages at each link and the chain's yearly output value.
 
 use crate::text::bounded_text;
-use crate::work::parse_choice;
 use crate::village::parse_date;
+use crate::work::parse_choice;
 use crate::{DataYear, DomainError, Fen, VillageCode};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -284,11 +284,7 @@ impl LicenceDraft {
             .ok();
         let day = |s: &str, field: &str, what: &str, errors: &mut Vec<DomainError>| {
             if s.trim().is_empty() {
-                errors.push(DomainError::new(
-                    "required",
-                    field,
-                    format!("请填写{what}"),
-                ));
+                errors.push(DomainError::new("required", field, format!("请填写{what}")));
                 return None;
             }
             parse_date(field, s)
@@ -779,7 +775,12 @@ mod tests {
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["name", "links.sales.villages", "links.sales.actors", "links"]
+            [
+                "name",
+                "links.sales.villages",
+                "links.sales.actors",
+                "links"
+            ]
         );
         assert!(e[1].message.contains("销售环节"));
         assert_eq!(
@@ -791,6 +792,9 @@ mod tests {
             .unwrap(),
             Fen(123_450)
         );
-        assert_eq!(OutputDraft::default().parse().unwrap_err()[0].field, "output");
+        assert_eq!(
+            OutputDraft::default().parse().unwrap_err()[0].field,
+            "output"
+        );
     }
 }

@@ -285,10 +285,13 @@ fn actor_opts(actors: &ActorNames, current: &str) -> Vec<Opt> {
     let mut v: Vec<_> = actors.values().collect();
     v.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let mut out = vec![opt("", "请选择主体（主体名录）", current)];
-    out.extend(
-        v.into_iter()
-            .map(|a| opt(a.id.to_string(), format!("{}（{}）", a.name, a.kind.label()), current)),
-    );
+    out.extend(v.into_iter().map(|a| {
+        opt(
+            a.id.to_string(),
+            format!("{}（{}）", a.name, a.kind.label()),
+            current,
+        )
+    }));
     out
 }
 
@@ -966,7 +969,11 @@ async fn set_output(
                     ),
                 ));
             }
-            Ok((status, chain_view(&st, id, (year_text, output), errors).await?).into_response())
+            Ok((
+                status,
+                chain_view(&st, id, (year_text, output), errors).await?,
+            )
+                .into_response())
         }
     }
 }
@@ -1020,9 +1027,9 @@ impl ChainForm {
                     villages: c.link(k).map_or(vec![], |l| {
                         l.villages.iter().map(|v| v.to_string()).collect()
                     }),
-                    actors: c.link(k).map_or(vec![], |l| {
-                        l.actors.iter().map(|a| a.to_string()).collect()
-                    }),
+                    actors: c
+                        .link(k)
+                        .map_or(vec![], |l| l.actors.iter().map(|a| a.to_string()).collect()),
                 })
                 .collect(),
             version: c.version,
@@ -1206,7 +1213,12 @@ async fn chain_form(
     let actors = actor_names(st).await?;
     let mut actor_list: Vec<(String, String)> = actors
         .values()
-        .map(|a| (a.id.to_string(), format!("{}（{}）", a.name, a.kind.label())))
+        .map(|a| {
+            (
+                a.id.to_string(),
+                format!("{}（{}）", a.name, a.kind.label()),
+            )
+        })
         .collect();
     actor_list.sort_by(|a, b| a.1.cmp(&b.1));
     let villages = village_picks(&snap, day);
