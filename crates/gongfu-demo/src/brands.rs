@@ -94,7 +94,15 @@ const BRANDS: [(&str, &str, &str, &str, &str); 7] = [
 ];
 
 /// (chain, brand, town short names of its zones, yearly output range in 万元, note).
-const CHAINS: [(&str, &str, &[&str], (i64, i64), &str); 7] = [
+type ChainPlan = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    (i64, i64),
+    &'static str,
+);
+
+const CHAINS: [ChainPlan; 7] = [
     (
         "茶产业链",
         "平水日铸",
