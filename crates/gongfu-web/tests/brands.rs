@@ -375,6 +375,10 @@ async fn the_pages_list_show_and_edit_brands_and_chains() {
     let page = text(&page);
     assert!(page.contains("12,345.60 元") && page.contains("漓渚兰花专业合作社"));
     assert!(
+        page.contains("按片区分摊"),
+        "the share the zone figures count"
+    );
+    assert!(
         page.contains(&format!("/zones/{z1}")),
         "villages with their zones"
     );

@@ -22,6 +22,7 @@ use gongfu_core::ops::brands::{
     Brand, BrandDraft, BrandKind, Chain, ChainDraft, ChainLinkDraft, Licence, LicenceDraft,
     LinkKind, OutputDraft,
 };
+use gongfu_core::ops::indicators::chain_shares;
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, Fen, VillageCode};
 use gongfu_store::Snapshot;
@@ -809,6 +810,8 @@ pub struct LinkView {
 pub struct OutputRow {
     pub year: i32,
     pub value: String,
+    /// The year's output shared among zones as the zone figures count it.
+    pub shares: String,
     pub input: String,
     pub version: i64,
 }
@@ -899,6 +902,21 @@ async fn chain_view(
         .map(|o| OutputRow {
             year: o.year.get(),
             value: yuan(o.value),
+            shares: {
+                let zones: Vec<Option<i64>> = c
+                    .villages()
+                    .iter()
+                    .map(|v| gongfu_store::ops::zone_in_year(&snap, v, o.year.get()))
+                    .collect();
+                chain_shares(o.value, &zones)
+                    .into_iter()
+                    .map(|(z, v)| match z {
+                        Some(z) => format!("{} {}", super::work::zone_name(&snap, z), yuan(v)),
+                        None => format!("片区外 {}", yuan(v)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；")
+            },
             input: yuan_input(o.value),
             version: o.version,
         })
