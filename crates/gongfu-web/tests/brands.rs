@@ -469,3 +469,29 @@ async fn the_output_sheet_round_trips_and_a_stale_row_is_refused() {
         assert_eq!(s, StatusCode::OK, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn a_viewer_reads_the_pages_without_write_controls() {
+    let app = demo_app().await;
+    let viewer = app.token_for("reader", Role::Viewer).await;
+    for (uri, control) in [
+        ("/brands", "登记品牌"),
+        ("/chains", "登记产业链"),
+        ("/chains/import", "上传并试导入"),
+    ] {
+        let req = axum::http::Request::get(uri)
+            .header("authorization", format!("Bearer {viewer}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let (s, body) = app.send(req).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert!(!text(&body).contains(control), "{uri}");
+    }
+    let req = axum::http::Request::post("/brands")
+        .header("authorization", format!("Bearer {viewer}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from("name=x&kind=regional"))
+        .unwrap();
+    let (s, _) = app.send(req).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
