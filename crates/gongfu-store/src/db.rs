@@ -76,6 +76,11 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/0009_elements.sql"),
     ),
     portable(10, "teams", include_str!("../migrations/0010_teams.sql")),
+    portable(
+        11,
+        "brands_chains",
+        include_str!("../migrations/0011_brands_chains.sql"),
+    ),
     portable(12, "talent", include_str!("../migrations/0012_talent.sql")),
 ];
 

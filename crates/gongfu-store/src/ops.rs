@@ -318,6 +318,7 @@ impl Store {
             .filter_map(|e| zone_in_year(&snap, &e.village, year).map(|z| (z, e)))
             .collect();
         let (trainings, entrepreneurs, supports) = self.talent_records().await?;
+        let chains = self.chain_places(year).await?;
         Ok(figures(
             zone,
             year,
@@ -327,6 +328,7 @@ impl Store {
                 trainings: &trainings,
                 entrepreneurs: &entrepreneurs,
                 supports: &supports,
+                chains: &chains,
             },
         ))
     }

@@ -719,6 +719,92 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "导入运营绩效（xlsx 请求体；mode=dry_run 只检查并列出每行每列的问题，mode=apply 全部无误时一起写入，否则全部不写入；修改已填年度须保留导出的版本）",
         "xlsx",
     ),
+    // 品牌与产业链 (issue 7: brands).
+    (
+        "get",
+        "/api/v1/brands",
+        "品牌：区域公用品牌在前，产品品牌含地理标志信息和有效授权数",
+        "",
+    ),
+    ("post", "/api/v1/brands", "登记品牌（区管理员）", "Brand"),
+    (
+        "get",
+        "/api/v1/brands/{id}",
+        "单个品牌及其全部授权（有效、未生效、到期、撤销）",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/brands/{id}",
+        "编辑品牌（区管理员，需提供 version）",
+        "Brand",
+    ),
+    (
+        "post",
+        "/api/v1/brands/{id}/licences",
+        "授权主体使用品牌（区管理员）：主体名录中的主体、授权期限",
+        "Licence",
+    ),
+    (
+        "put",
+        "/api/v1/brands/{id}/licences/{lid}",
+        "编辑或撤销授权（区管理员，需提供 version；填写撤销日期即撤销，记录保留）",
+        "Licence",
+    ),
+    (
+        "get",
+        "/api/v1/chains",
+        "产业链（6+X）：各环节（种养、加工、销售、文旅）的主体和村（含所属片区）及历年产值；zone 筛选有环节村在该片区的链",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/chains",
+        "登记产业链及其环节（区管理员）",
+        "Chain",
+    ),
+    (
+        "get",
+        "/api/v1/chains/{id}",
+        "单条产业链：环节、主体、村及所属片区、历年产值",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/chains/{id}",
+        "编辑产业链及全部环节（区管理员，需提供 version）",
+        "Chain",
+    ),
+    (
+        "put",
+        "/api/v1/chains/{id}/output/{year}",
+        "填报产业链某年产值（元；区管理员；version 为该年产值的版本，首次为 0）",
+        "ChainOutput",
+    ),
+    (
+        "get",
+        "/api/v1/export/brands.xlsx",
+        "导出品牌与授权（Excel：品牌、授权两张表）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/export/chain-outputs.xlsx",
+        "导出产业链年产值（Excel：产业链、年份、产值（元）、版本），可修改后再导入",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/import/chain-outputs/template.xlsx",
+        "产业链年产值导入模板（含填表说明）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/import/chain-outputs",
+        "导入产业链年产值（xlsx 请求体；mode=dry_run 试导入列出每行每列的问题，mode=apply 全部无误时一并写入，否则不写入；区管理员）",
+        "xlsx",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -786,6 +872,10 @@ fn schemas() -> Value {
     });
     if let (Some(all), Some(work)) = (v.as_object_mut(), work_schemas().as_object()) {
         all.extend(work.clone());
+    }
+    if let (Some(all), Some(brands)) = (v.as_object_mut(), crate::brands_api::schemas().as_object())
+    {
+        all.extend(brands.clone());
     }
     if let (Some(all), Some(teams)) = (v.as_object_mut(), teams_schemas().as_object()) {
         all.extend(teams.clone());

@@ -242,6 +242,15 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
             );
             let seeded = store.seed_demo_talent(&talent).await?;
             tracing::info!(?seeded, "demo talent seeded");
+            // Brands and the "6+X" industry chains (品牌与产业链), licensed to the actors above.
+            let brands = gongfu_demo::brands::generate_brands(&divisions, &district, &work, seed);
+            let (b, l, c) = store.seed_demo_brands(&brands).await?;
+            tracing::info!(
+                brands = b,
+                licences = l,
+                chains = c,
+                "demo brands and chains seeded"
+            );
         }
         SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
     }

@@ -29,6 +29,8 @@ pub enum Indicator {
     Entrepreneurs,
     SupportGranted,
     CreditSupport,
+    Chains,
+    ChainOutputShare,
 }
 
 /// What a figure counts in.
@@ -57,7 +59,7 @@ impl Unit {
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 17] = [
+    pub const ALL: [Indicator; 19] = [
         Indicator::Workshops,
         Indicator::Elements,
         Indicator::ElementJobs,
@@ -75,6 +77,8 @@ impl Indicator {
         Indicator::Entrepreneurs,
         Indicator::SupportGranted,
         Indicator::CreditSupport,
+        Indicator::Chains,
+        Indicator::ChainOutputShare,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -95,6 +99,8 @@ impl Indicator {
             Indicator::Entrepreneurs => "entrepreneurs",
             Indicator::SupportGranted => "support_granted",
             Indicator::CreditSupport => "credit_support",
+            Indicator::Chains => "chains",
+            Indicator::ChainOutputShare => "chain_output_share",
         }
     }
     pub fn label(self) -> &'static str {
@@ -116,6 +122,8 @@ impl Indicator {
             Indicator::Entrepreneurs => "创业人才人数",
             Indicator::SupportGranted => "创业扶持资金（补贴、减免、奖补）",
             Indicator::CreditSupport => "创业贷款与担保金额",
+            Indicator::Chains => "参与产业链条数",
+            Indicator::ChainOutputShare => "产业链产值（按村分摊）",
         }
     }
     pub fn unit(self) -> Unit {
@@ -123,7 +131,8 @@ impl Indicator {
             Indicator::Workshops
             | Indicator::Elements
             | Indicator::Trainings
-            | Indicator::TeamEvents => Unit::Count,
+            | Indicator::TeamEvents
+            | Indicator::Chains => Unit::Count,
             Indicator::ElementJobs
             | Indicator::LowIncomeJobs
             | Indicator::TeamJobs
@@ -135,7 +144,8 @@ impl Indicator {
             | Indicator::TeamRevenue
             | Indicator::TeamCollectiveIncome
             | Indicator::SupportGranted
-            | Indicator::CreditSupport => Unit::Fen,
+            | Indicator::CreditSupport
+            | Indicator::ChainOutputShare => Unit::Fen,
         }
     }
     /// How the figure is computed, in Chinese, to show beside it.
@@ -158,6 +168,10 @@ impl Indicator {
             Indicator::Entrepreneurs => "截至当年年底在本片区登记的创业人才人数",
             Indicator::SupportGranted => "当年批准的租金减免、生活补贴、以奖代补金额之和",
             Indicator::CreditSupport => "当年批准的贷款、担保金额之和（信贷支持，不是补助）",
+            Indicator::Chains => "至少有一个环节村当年属于本片区的产业链条数",
+            Indicator::ChainOutputShare => {
+                "各产业链当年产值按其环节村（去重）所在片区的村数比例分摊到片区，取整到分（最大余数法，余数相同时片区编号小者优先、不属于片区的最后），各片区与片区外合计恰为该链产值"
+            }
         }
     }
 }
@@ -165,7 +179,7 @@ impl Indicator {
 /// A record a figure was computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
-    /// `element`, `kpi`, `training`, `entrepreneur`, `support`.
+    /// `element`, `kpi`, `training`, `entrepreneur`, `support`, `chain`.
     pub kind: &'static str,
     pub id: i64,
 }
@@ -181,13 +195,71 @@ pub struct Figure {
 
 /// The records the figures read. Elements carry the zone their village belonged to in the
 /// year asked (the caller resolves membership); KPIs and trainings name their zone; support
-/// belongs to the zone of its entrepreneur.
+/// belongs to the zone of its entrepreneur; a chain carries the zone of each of its link
+/// villages in the year asked.
 pub struct Records<'a> {
     pub elements: &'a [(i64, Element)],
     pub kpis: &'a [(i64, Kpi)],
     pub trainings: &'a [Training],
     pub entrepreneurs: &'a [Entrepreneur],
     pub supports: &'a [Support],
+    pub chains: &'a [ChainPlaces],
+}
+
+/// An industry chain as the figures read it: its yearly output and, for each of its distinct
+/// link villages, the zone that village belonged to in the year asked (`None`: no zone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainPlaces {
+    pub id: i64,
+    /// (year, output value).
+    pub output: Vec<(i32, Fen)>,
+    pub village_zones: Vec<Option<i64>>,
+}
+
+/// Splits `total` into parts proportional to `weights` (最大余数法): each part is its floor
+/// share, and the fen left over go one each to the largest remainders, ties to the earlier
+/// weight. The parts always add up to `total` exactly; all weights zero (or none) give all
+/// zeros, except that then there is nothing to split by and the caller decides.
+pub fn largest_remainder(total: i64, weights: &[i64]) -> Vec<i64> {
+    let sum: i128 = weights.iter().map(|&w| i128::from(w.max(0))).sum();
+    if sum == 0 {
+        return vec![0; weights.len()];
+    }
+    let t = i128::from(total);
+    let mut parts: Vec<i128> = Vec::with_capacity(weights.len());
+    let mut rems: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        let x = t * i128::from(w.max(0));
+        parts.push(x.div_euclid(sum));
+        rems.push((x.rem_euclid(sum), i));
+    }
+    let left = t - parts.iter().sum::<i128>();
+    // 0 <= left < number of weights: a floor loses less than one per part.
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in rems.iter().take(left as usize) {
+        parts[i] += 1;
+    }
+    parts.into_iter().map(|p| p as i64).collect()
+}
+
+/// A chain's output split among zones by the number of its link villages in each (zones in
+/// ascending id, then "no zone"); a chain without villages leaves it all outside any zone.
+pub fn chain_shares(output: Fen, village_zones: &[Option<i64>]) -> Vec<(Option<i64>, Fen)> {
+    let mut keys: Vec<Option<i64>> = village_zones.to_vec();
+    // Zones by id first, then None (no zone) last: the tie-break order.
+    keys.sort_by_key(|k| (k.is_none(), *k));
+    keys.dedup();
+    if keys.is_empty() {
+        return vec![(None, output)];
+    }
+    let weights: Vec<i64> = keys
+        .iter()
+        .map(|k| village_zones.iter().filter(|z| *z == k).count() as i64)
+        .collect();
+    keys.into_iter()
+        .zip(largest_remainder(output.0, &weights))
+        .map(|(k, v)| (k, Fen(v)))
+        .collect()
 }
 
 /// Every indicator figure of `zone` in `year`, in [`Indicator::ALL`] order.
@@ -223,6 +295,29 @@ pub fn figures(zone: i64, year: i32, r: &Records) -> Vec<Figure> {
                 .any(|p| p.id == s.entrepreneur && p.zone == zone)
         })
         .filter(|s| s.approved_on.is_some_and(|d| d.year() == year))
+        .collect();
+    let chains: Vec<&ChainPlaces> = r
+        .chains
+        .iter()
+        .filter(|c| c.village_zones.contains(&Some(zone)))
+        .collect();
+    let chain_share: i64 = chains
+        .iter()
+        .filter_map(|c| {
+            let out = c.output.iter().find(|(y, _)| *y == year)?.1;
+            chain_shares(out, &c.village_zones)
+                .into_iter()
+                .find(|(z, _)| *z == Some(zone))
+                .map(|(_, v)| v.0)
+        })
+        .sum();
+    let with_output: Vec<SourceRef> = chains
+        .iter()
+        .filter(|c| c.output.iter().any(|(y, _)| *y == year))
+        .map(|c| SourceRef {
+            kind: "chain",
+            id: c.id,
+        })
         .collect();
     let el = |e: &&Element| SourceRef {
         kind: "element",
@@ -347,6 +442,18 @@ pub fn figures(zone: i64, year: i32, r: &Records) -> Vec<Figure> {
                 })
                 .collect(),
         ),
+        fig(
+            Indicator::Chains,
+            chains.len() as i64,
+            chains
+                .iter()
+                .map(|c| SourceRef {
+                    kind: "chain",
+                    id: c.id,
+                })
+                .collect(),
+        ),
+        fig(Indicator::ChainOutputShare, chain_share, with_output),
     ]
 }
 
@@ -548,12 +655,34 @@ mod tests {
                 Some(date!(2024 - 12 - 20)),
             ),
         ];
+        // Chain 51: villages in zones 1, 1, 2 and none; 1,000.01 元 in 2025 → 100,001 fen
+        // by 2:1:1 = 50,000.5 / 25,000.25 / 25,000.25: floors 50,000 + 25,000 + 25,000 and
+        // the one fen left goes to the largest remainder (zone 1, 0.5). Chain 52 is not in
+        // zone 1; chain 53 is, with no output in 2025.
+        let chains = vec![
+            ChainPlaces {
+                id: 51,
+                output: vec![(2024, Fen(7)), (2025, Fen(100_001))],
+                village_zones: vec![Some(1), Some(2), None, Some(1)],
+            },
+            ChainPlaces {
+                id: 52,
+                output: vec![(2025, Fen(999))],
+                village_zones: vec![Some(2)],
+            },
+            ChainPlaces {
+                id: 53,
+                output: vec![(2024, Fen(500))],
+                village_zones: vec![Some(1)],
+            },
+        ];
         let r = Records {
             elements: &elements,
             kpis: &kpis,
             trainings: &trainings,
             entrepreneurs: &people,
             supports: &supports,
+            chains: &chains,
         };
         let f = figures(1, 2025, &r);
         assert_eq!(
@@ -587,6 +716,27 @@ mod tests {
             "43 is not approved; 44 was 2024"
         );
         assert_eq!(value(&f, Indicator::CreditSupport), 50_000_000);
+        assert_eq!(value(&f, Indicator::Chains), 2, "51 and 53");
+        assert_eq!(value(&f, Indicator::ChainOutputShare), 50_001);
+        assert_eq!(
+            value(&figures(2, 2025, &r), Indicator::ChainOutputShare),
+            25_000 + 999
+        );
+        assert_eq!(
+            chain_shares(Fen(100_001), &[Some(1), Some(2), None, Some(1)]),
+            [
+                (Some(1), Fen(50_001)),
+                (Some(2), Fen(25_000)),
+                (None, Fen(25_000))
+            ]
+        );
+        // Equal remainders: 10 fen over three zones of one village each → 4, 3, 3, the
+        // extra fen to the smallest zone id.
+        assert_eq!(
+            chain_shares(Fen(10), &[Some(7), Some(3), Some(5)]),
+            [(Some(3), Fen(4)), (Some(5), Fen(3)), (Some(7), Fen(3))]
+        );
+        assert_eq!(chain_shares(Fen(10), &[]), [(None, Fen(10))]);
         let ws = f
             .iter()
             .find(|x| x.indicator == Indicator::Workshops)
@@ -599,5 +749,45 @@ mod tests {
         // An empty zone has every figure at zero, not missing.
         let none = figures(9, 2025, &r);
         assert!(none.iter().all(|x| x.value == 0 && x.sources.is_empty()));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Over every zone plus "no zone", a chain's shares add up to its output exactly, each
+        /// share is within one fen of the exact proportion, and the parts never go negative.
+        #[test]
+        fn chain_shares_add_up(
+            output in 0i64..10_000_000_000_000,
+            zones in proptest::collection::vec(proptest::option::of(1i64..6), 0..40),
+        ) {
+            let shares = chain_shares(Fen(output), &zones);
+            prop_assert_eq!(shares.iter().map(|(_, v)| v.0).sum::<i64>(), output);
+            let n = zones.len() as i128;
+            for (z, v) in &shares {
+                prop_assert!(v.0 >= 0);
+                if n > 0 {
+                    let k = zones.iter().filter(|x| *x == z).count() as i128;
+                    let exact_floor = i128::from(output) * k / n;
+                    prop_assert!(i128::from(v.0) - exact_floor <= 1 && i128::from(v.0) >= exact_floor);
+                }
+            }
+            // The zone figures plus the part outside any zone give the same total.
+            let places = [ChainPlaces { id: 1, output: vec![(2025, Fen(output))], village_zones: zones.clone() }];
+            let r = Records { elements: &[], kpis: &[], trainings: &[], entrepreneurs: &[], supports: &[], chains: &places };
+            let in_zones: i64 = (1..6).map(|z| value(&figures(z, 2025, &r), Indicator::ChainOutputShare)).sum();
+            let outside = shares.iter().find(|(z, _)| z.is_none()).map_or(0, |(_, v)| v.0);
+            prop_assert_eq!(in_zones + outside, output);
+        }
+
+        #[test]
+        fn largest_remainder_is_exact(total in -1_000_000i64..1_000_000, weights in proptest::collection::vec(0i64..1000, 1..12)) {
+            let parts = largest_remainder(total, &weights);
+            if weights.iter().any(|w| *w > 0) {
+                prop_assert_eq!(parts.iter().sum::<i64>(), total);
+            } else {
+                prop_assert!(parts.iter().all(|p| *p == 0));
+            }
+        }
     }
 }
