@@ -132,6 +132,16 @@ fn div_round_half_away(n: i64, d: i64) -> i64 {
     if 2 * r.abs() >= d { q + n.signum() } else { q }
 }
 
+/// A whole count with thousands separators, as tables show it: 「262,824」.
+pub fn count_string(n: i64) -> String {
+    let grouped = group_thousands(n.unsigned_abs());
+    if n < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
 fn group_thousands(mut n: u64) -> String {
     let mut parts = Vec::new();
     loop {
@@ -218,6 +228,14 @@ pub fn bp_percent_string(bp: i64) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(count_string(0), "0");
+        assert_eq!(count_string(999), "999");
+        assert_eq!(count_string(262_824), "262,824");
+        assert_eq!(count_string(-1_000_000), "-1,000,000");
+    }
 
     #[test]
     fn yuan_with_two_decimals_parses_exactly() {

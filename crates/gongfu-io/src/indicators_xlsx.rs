@@ -5,15 +5,9 @@
 
 use crate::IoError;
 use crate::xlsx_export::{Formats, Grid, demo_notice};
-use gongfu_core::ops::indicators::{Figure, Indicator, Unit};
+use gongfu_core::ops::indicators::{Indicator, Unit};
+use gongfu_store::ops::ZoneFigures;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-
-/// One zone's row: id, name, its figures in [`Indicator::ALL`] order.
-pub struct ZoneFigures {
-    pub zone: i64,
-    pub name: String,
-    pub figures: Vec<Figure>,
-}
 
 /// The column header of an indicator: name and the unit the cell is written in.
 fn header(i: Indicator) -> String {

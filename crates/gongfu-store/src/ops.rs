@@ -12,7 +12,9 @@ use crate::snapshot::Snapshot;
 use crate::work::{corrupt, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
 use gongfu_core::ops::elements::{Element, ElementSpec, ElementType, check_element_point};
-use gongfu_core::ops::indicators::{Figure, Records, figures};
+use gongfu_core::ops::indicators::{ChainPlaces, Figure, Records, figures};
+use gongfu_core::ops::talent::{Entrepreneur, Support, Training};
+use gongfu_core::ops::teams::Kpi;
 use gongfu_core::village::date_string;
 use gongfu_core::{DomainError, Fen, VillageCode, ZoneId};
 use serde_json::json;
@@ -307,9 +309,8 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-    /// The named indicator figures of a zone and year (指标数据源), from the records kept so
-    /// far (common-prosperity elements; teams, training and support come with their records).
-    pub async fn indicator_figures(&self, zone: i64, year: i32) -> Result<Vec<Figure>, StoreError> {
+    /// Every record the indicator figures of `year` read, loaded once (指标数据源).
+    pub async fn indicator_sources(&self, year: i32) -> Result<IndicatorSources, StoreError> {
         let snap = self.snapshot().await?;
         let elements: Vec<(i64, Element)> = self
             .load_elements()
@@ -318,18 +319,76 @@ impl Store {
             .filter_map(|e| zone_in_year(&snap, &e.village, year).map(|z| (z, e)))
             .collect();
         let (trainings, entrepreneurs, supports) = self.talent_records().await?;
-        let chains = self.chain_places(year).await?;
-        Ok(figures(
-            zone,
+        Ok(IndicatorSources {
             year,
-            &Records {
-                elements: &elements,
-                kpis: &self.team_kpis(None).await?,
-                trainings: &trainings,
-                entrepreneurs: &entrepreneurs,
-                supports: &supports,
-                chains: &chains,
-            },
-        ))
+            elements,
+            kpis: self.team_kpis(None).await?,
+            trainings,
+            entrepreneurs,
+            supports,
+            chains: self.chain_places(year).await?,
+        })
     }
+
+    /// The named indicator figures of a zone and year, from the records of elements, team
+    /// KPIs, training, entrepreneurs and their support, and industry chains.
+    pub async fn indicator_figures(&self, zone: i64, year: i32) -> Result<Vec<Figure>, StoreError> {
+        Ok(self.indicator_sources(year).await?.figures(zone))
+    }
+
+    /// The figures of every zone that stood at the end of `year` (or today), by zone name:
+    /// the records are read once for all of them.
+    pub async fn indicator_table(&self, year: i32) -> Result<Vec<ZoneFigures>, StoreError> {
+        let snap = self.snapshot().await?;
+        let sources = self.indicator_sources(year).await?;
+        let day = year_day(year);
+        let mut zones: Vec<_> = snap.zones.iter().filter(|z| z.is_live_on(day)).collect();
+        zones.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(zones
+            .into_iter()
+            .map(|z| ZoneFigures {
+                zone: z.id.0,
+                name: z.name.clone(),
+                figures: sources.figures(z.id.0),
+            })
+            .collect())
+    }
+}
+
+/// The records of one year the figures are computed from, each element with the zone its
+/// village belonged to that year.
+pub struct IndicatorSources {
+    pub year: i32,
+    pub elements: Vec<(i64, Element)>,
+    pub kpis: Vec<(i64, Kpi)>,
+    pub trainings: Vec<Training>,
+    pub entrepreneurs: Vec<Entrepreneur>,
+    pub supports: Vec<Support>,
+    pub chains: Vec<ChainPlaces>,
+}
+
+impl IndicatorSources {
+    /// Every figure of `zone`, in [`gongfu_core::ops::indicators::Indicator::ALL`] order.
+    pub fn figures(&self, zone: i64) -> Vec<Figure> {
+        figures(
+            zone,
+            self.year,
+            &Records {
+                elements: &self.elements,
+                kpis: &self.kpis,
+                trainings: &self.trainings,
+                entrepreneurs: &self.entrepreneurs,
+                supports: &self.supports,
+                chains: &self.chains,
+            },
+        )
+    }
+}
+
+/// One zone's row of the indicator table.
+#[derive(Debug, Clone)]
+pub struct ZoneFigures {
+    pub zone: i64,
+    pub name: String,
+    pub figures: Vec<Figure>,
 }

@@ -14,7 +14,7 @@ use gongfu_core::ops::elements::{Element, ElementDraft, ElementType};
 use gongfu_core::ops::indicators::{Indicator, display};
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, DomainError, VillageCode, ZoneId};
-use gongfu_io::indicators_xlsx::{ZoneFigures, export_indicator_table};
+use gongfu_io::indicators_xlsx::export_indicator_table;
 use gongfu_store::Snapshot;
 use gongfu_store::ops::ElementFilter;
 use serde::Deserialize;
@@ -232,29 +232,12 @@ impl YearQuery {
     }
 }
 
-/// Every zone that stood at the end of `year` (or today), by name, with its figures.
-pub async fn indicator_table(st: &AppState, year: i32) -> Result<Vec<ZoneFigures>, ApiError> {
-    let snap = st.store.snapshot().await?;
-    let day = gongfu_store::ops::year_day(year);
-    let mut zones: Vec<_> = snap.zones.iter().filter(|z| z.is_live_on(day)).collect();
-    zones.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut rows = Vec::with_capacity(zones.len());
-    for z in zones {
-        rows.push(ZoneFigures {
-            zone: z.id.0,
-            name: z.name.clone(),
-            figures: st.store.indicator_figures(z.id.0, year).await?,
-        });
-    }
-    Ok(rows)
-}
-
 async fn indicators_xlsx(
     State(st): State<AppState>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, ApiError> {
     let year = q.year(st.today())?;
-    let rows = indicator_table(&st, year).await?;
+    let rows = st.store.indicator_table(year).await?;
     let demo = st.store.snapshot().await?.is_demo;
     let bytes = export_indicator_table(year, &rows, demo).map_err(io_err)?;
     Ok(xlsx_response(bytes, &format!("片区指标数据表-{year}.xlsx")))

@@ -462,7 +462,7 @@ pub fn display(indicator: Indicator, value: i64) -> String {
     match indicator.unit() {
         Unit::Fen => format!("{} 元", Fen(value).yuan_string()),
         Unit::HourTenths => format!("{}.{} 学时", value / 10, value % 10),
-        u => format!("{value} {}", u.label()),
+        u => format!("{} {}", crate::money::count_string(value), u.label()),
     }
 }
 

@@ -8,7 +8,7 @@ use super::villages::{Opt, opt};
 use super::work::money;
 use crate::AppState;
 use crate::error::PageError;
-use crate::ops_api::{YearQuery, indicator_table};
+use crate::ops_api::YearQuery;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -16,7 +16,9 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use gongfu_core::Fen;
 use gongfu_core::ops::indicators::{Indicator, Unit};
+use gongfu_core::ops::talent::SupportStatus;
 use gongfu_store::ops::ElementFilter;
+use gongfu_store::talent::{EntrepreneurFilter, TrainingFilter};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/ops", get(hub))
@@ -38,6 +40,8 @@ pub struct ZoneRow {
 #[template(path = "ops.html")]
 pub struct OpsPage {
     pub layout: Layout,
+    /// This year (the cards count today's registries and this year's trainings).
+    pub layout_year: i32,
     pub year: i32,
     pub years: Vec<Opt>,
     pub columns: Vec<Column>,
@@ -47,6 +51,62 @@ pub struct OpsPage {
     pub totals: Vec<String>,
     pub open_elements: usize,
     pub element_jobs: i64,
+    pub counts: Counts,
+}
+
+/// What the registries hold today, for the hub's cards.
+#[derive(Default)]
+pub struct Counts {
+    /// Teams under contract today / all teams.
+    pub teams_contracted: usize,
+    pub teams: usize,
+    pub brands: usize,
+    pub licences_valid: usize,
+    pub chains: usize,
+    /// Trainings held this year, and their attendances.
+    pub trainings: usize,
+    pub attendances: i64,
+    pub entrepreneurs: usize,
+    /// Support applications waiting for a decision.
+    pub supports_pending: usize,
+}
+
+async fn counts(st: &AppState, today: time::Date) -> Result<Counts, gongfu_store::StoreError> {
+    let teams = st.store.teams(None).await?;
+    let trainings = st
+        .store
+        .trainings(&TrainingFilter {
+            year: Some(today.year()),
+            ..Default::default()
+        })
+        .await?;
+    Ok(Counts {
+        teams_contracted: teams.iter().filter(|t| t.contracted_on(today)).count(),
+        teams: teams.len(),
+        brands: st.store.brands().await?.len(),
+        licences_valid: st
+            .store
+            .licences(None)
+            .await?
+            .iter()
+            .filter(|l| l.valid_on(today))
+            .count(),
+        chains: st.store.chains().await?.len(),
+        trainings: trainings.len(),
+        attendances: trainings.iter().map(|t| t.attendees).sum(),
+        entrepreneurs: st
+            .store
+            .entrepreneurs(&EntrepreneurFilter::default())
+            .await?
+            .len(),
+        supports_pending: st
+            .store
+            .supports(None)
+            .await?
+            .iter()
+            .filter(|s| s.status == SupportStatus::Applied)
+            .count(),
+    })
 }
 
 /// A figure as a table cell: money in 万元 (a per-person monthly gain in 元), hours with
@@ -56,7 +116,7 @@ fn cell(i: Indicator, value: i64) -> String {
         Unit::Fen if i == Indicator::MonthlyGain => Fen(value).yuan_string(),
         Unit::Fen => money(Fen(value)),
         Unit::HourTenths => format!("{}.{}", value / 10, value % 10),
-        _ => value.to_string(),
+        _ => gongfu_core::money::count_string(value),
     }
 }
 
@@ -81,7 +141,7 @@ pub async fn hub(
     let today = st.today();
     let year = q.year(today)?;
     let snap = st.store.snapshot().await?;
-    let table = indicator_table(&st, year).await?;
+    let table = st.store.indicator_table(year).await?;
     let columns = Indicator::ALL
         .iter()
         .map(|i| Column {
@@ -139,6 +199,7 @@ pub async fn hub(
         .collect();
     Ok(OpsPage {
         layout: Layout::new("运营与人才", "ops", snap.is_demo),
+        layout_year: today.year(),
         year,
         years,
         columns,
@@ -147,5 +208,6 @@ pub async fn hub(
         totals,
         open_elements: open.len(),
         element_jobs: open.iter().map(|e| e.jobs).sum(),
+        counts: counts(&st, today).await?,
     })
 }
