@@ -67,12 +67,7 @@ impl Store {
         };
         let mut errors = Vec::new();
         let mut add = |row: usize, column: &str, value: String, why: String| {
-            errors.push(ImportRowError {
-                row,
-                column: column.to_string(),
-                value,
-                reason: why,
-            })
+            errors.push(ImportRowError::new(row, column, value, why))
         };
         let mut writes = Vec::new();
         for r in rows {

@@ -570,12 +570,9 @@ impl Store {
             ..Default::default()
         };
         let mut err = |row: usize, column: &str, value: &str, reason: String| {
-            report.errors.push(ImportRowError {
-                row,
-                column: column.into(),
-                value: value.into(),
-                reason,
-            })
+            report
+                .errors
+                .push(ImportRowError::new(row, column, value, reason))
         };
         // (row index, team, zone, year, the record now)
         let mut plan: Vec<PlannedKpi> = Vec::new();

@@ -296,12 +296,7 @@ pub struct ImportQuery {
 pub(crate) fn store_errors(errors: Vec<RowError>) -> Vec<ImportRowError> {
     errors
         .into_iter()
-        .map(|e| ImportRowError {
-            row: e.row,
-            column: e.column,
-            value: e.value,
-            reason: e.reason,
-        })
+        .map(|e| ImportRowError::new(e.row, &e.column, e.value, e.reason))
         .collect()
 }
 
@@ -329,12 +324,10 @@ fn spec_or_error<T>(
     match parsed {
         Ok(s) => Some(s),
         Err(es) => {
-            errors.extend(es.into_iter().map(|e| ImportRowError {
-                row,
-                column: String::new(),
-                value: String::new(),
-                reason: e.message,
-            }));
+            errors.extend(
+                es.into_iter()
+                    .map(|e| ImportRowError::new(row, "", "", e.message)),
+            );
             None
         }
     }

@@ -56,6 +56,17 @@ pub struct ImportRowError {
     pub reason: String,
 }
 
+impl ImportRowError {
+    pub fn new(row: usize, column: &str, value: impl ToString, reason: impl Into<String>) -> Self {
+        ImportRowError {
+            row,
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// What an import found, and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct WorkImportReport {
@@ -115,12 +126,7 @@ struct Errors(Vec<ImportRowError>);
 
 impl Errors {
     fn add(&mut self, row: usize, column: &str, value: impl ToString, reason: impl Into<String>) {
-        self.0.push(ImportRowError {
-            row,
-            column: column.to_string(),
-            value: value.to_string(),
-            reason: reason.into(),
-        });
+        self.0.push(ImportRowError::new(row, column, value, reason));
     }
 
     /// Reports (once per row) an 编号 given twice.

@@ -177,12 +177,7 @@ pub async fn page(State(st): State<AppState>, group: Group) -> Result<Response, 
 }
 
 fn one_error(reason: String) -> WorkImportReport {
-    refused(vec![ImportRowError {
-        row: 0,
-        column: String::new(),
-        value: String::new(),
-        reason,
-    }])
+    refused(vec![ImportRowError::new(0, "", "", reason)])
 }
 
 pub async fn submit(
