@@ -55,17 +55,13 @@ const LICENCE_HEADERS: [&str; 8] = [
 ];
 
 fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
-    ws.set_name("说明")?;
-    ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
-    ws.write_string_with_format(
-        1,
-        0,
-        format!("本文件（{what}）导出自演示数据库：其中的品牌、授权、产业链和产值均为演示数据，由程序生成，不得引用、上报或用于决策。"),
-        &f.wrap,
-    )?;
-    Ok(())
+    crate::xlsx_export::demo_sheet(
+        book,
+        f,
+        &[format!(
+            "本文件（{what}）导出自演示数据库：其中的品牌、授权、产业链和产值均为演示数据，由程序生成，不得引用、上报或用于决策。"
+        )],
+    )
 }
 
 /// 品牌 and 授权: every brand with its GI details and valid licences on `today`, and every

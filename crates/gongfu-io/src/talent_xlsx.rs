@@ -194,17 +194,13 @@ fn person_sheet(
 }
 
 fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
-    ws.set_name("说明")?;
-    ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
-    ws.write_string_with_format(
-        1,
-        0,
-        format!("本文件（{what}）导出自演示数据库：其中的人员、培训和扶持均为程序生成的演示数据，姓名为虚构，不得引用、上报或用于决策。"),
-        &f.wrap,
-    )?;
-    Ok(())
+    crate::xlsx_export::demo_sheet(
+        book,
+        f,
+        &[format!(
+            "本文件（{what}）导出自演示数据库：其中的人员、培训和扶持均为程序生成的演示数据，姓名为虚构，不得引用、上报或用于决策。"
+        )],
+    )
 }
 
 /// 培训: the given trainings in the importer's columns (片区 for reading).

@@ -77,15 +77,12 @@ pub fn export_kpis(rows: &[KpiExportRow], demo: bool) -> Result<Vec<u8>, IoError
     let mut book = Workbook::new();
     write_sheet(&mut book, &f, rows)?;
     if demo {
-        let ws = book.add_worksheet();
-        ws.set_name("说明")?;
-        ws.set_column_width(0, 100)?;
-        ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
-        ws.write_string_with_format(
-            1,
-            0,
-            "本文件导出自演示数据库：其中的运营团队和绩效均为演示数据，由程序生成，不得引用、上报或用于决策。",
-            &f.wrap,
+        crate::xlsx_export::demo_sheet(
+            &mut book,
+            &f,
+            &[
+                "本文件导出自演示数据库：其中的运营团队和绩效均为演示数据，由程序生成，不得引用、上报或用于决策。",
+            ],
         )?;
     }
     Ok(book.save_to_buffer()?)

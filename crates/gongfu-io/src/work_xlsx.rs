@@ -420,20 +420,13 @@ fn write_actions_sheet(
 
 /// The 说明 sheet of a demo database's exports: the records are invented.
 fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
-    ws.set_name("说明")?;
-    ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
     let lines = [
         format!(
             "本文件（{what}）导出自演示数据库：其中的项目、投资、里程碑、会议和待办事项均为演示数据，由程序生成，不是真实工作记录，不得引用、上报或用于决策。"
         ),
         "正式使用前，请在平台中登记真实的片区工作。".to_string(),
     ];
-    for (i, line) in lines.iter().enumerate() {
-        ws.write_string_with_format(i as u32 + 1, 0, line, &f.wrap)?;
-    }
-    Ok(())
+    crate::xlsx_export::demo_sheet(book, f, &lines)
 }
 
 /// 项目清单: the given projects in the importer's columns (so the file can be corrected and
