@@ -786,10 +786,7 @@ impl Store {
     ) -> Result<WorkImportReport, StoreError> {
         require_admin(actor, WHO)?;
         let chains = self.chains().await?;
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut writes = Vec::new();
         for r in rows {
             let Some(c) = chains.iter().find(|c| c.name == r.chain) else {

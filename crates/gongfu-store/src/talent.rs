@@ -902,10 +902,7 @@ impl Store {
     ) -> Result<WorkImportReport, StoreError> {
         let (_turn, snap) = self.write_turn().await?;
         let current = self.load_trainings().await?;
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut plan: Vec<(&TrainingImportRow, Option<&Training>)> = Vec::new();
         for r in rows {
             let scope = require_training_scope(actor, &snap, r.spec.zone);
@@ -985,10 +982,7 @@ impl Store {
         let (_turn, snap) = self.write_turn().await?;
         let current = self.load_entrepreneurs().await?;
         let day = today();
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut plan: Vec<(&EntrepreneurImportRow, Option<&EntrepreneurRecord>, i64)> = Vec::new();
         for r in rows {
             let mut ok = true;

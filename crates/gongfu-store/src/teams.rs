@@ -565,10 +565,7 @@ impl Store {
         let teams = self.teams(None).await?;
         let kpis = self.team_kpis(None).await?;
         let this_year = today().year();
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut err = |row: usize, column: &str, value: &str, reason: String| {
             report
                 .errors

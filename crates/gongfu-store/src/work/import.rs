@@ -84,6 +84,16 @@ pub struct WorkImportReport {
     pub errors: Vec<ImportRowError>,
 }
 
+impl WorkImportReport {
+    /// The report of an import of `rows` rows, before any check.
+    pub fn for_rows(rows: usize) -> Self {
+        WorkImportReport {
+            rows,
+            ..WorkImportReport::default()
+        }
+    }
+}
+
 /// A 项目清单 row: a new project, or (with its id and the version the file was exported at) a
 /// change to one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,10 +250,7 @@ impl Store {
         for m in self.milestones().await? {
             milestones.entry(m.project).or_default().push(m);
         }
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..WorkImportReport::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut errors = Errors::default();
         let mut seen = HashSet::new();
         let mut writes = Vec::new();
@@ -416,10 +423,7 @@ impl Store {
             .map(|m| (m.id, m))
             .collect();
         drop(conn);
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..WorkImportReport::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut errors = Errors::default();
         let mut seen = HashSet::new();
         let mut writes = Vec::new();
@@ -541,10 +545,7 @@ impl Store {
             .map(|a| (a.id, a))
             .collect();
         drop(conn);
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..WorkImportReport::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut errors = Errors::default();
         let mut seen = HashSet::new();
         let mut writes = Vec::new();
