@@ -10,21 +10,19 @@
 //! 版本 is current is the store's check (it reads the database): the caller shows the dry
 //! run's errors and applies all or nothing.
 
+use crate::work_xlsx::{SheetSpec, column_formats, guide_with_notes, read_sheet, write_fen};
 use crate::xlsx_export::{Formats, Grid};
-use crate::xlsx_import::{NOT_XLSX, find_header};
 use crate::{IoError, RowError};
-use calamine::{Data, Reader, Xlsx};
 use gongfu_core::ops::brands::{Brand, Chain, Licence};
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, Fen};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use std::io::Cursor;
+use rust_xlsxwriter::{Workbook, XlsxError};
 use time::Date;
 
 pub const BRANDS_SHEET: &str = "品牌";
 pub const LICENCES_SHEET: &str = "授权";
 pub const OUTPUT_SHEET: &str = "产业链产值";
-pub const GUIDE_SHEET: &str = "填表说明";
+pub use crate::work_xlsx::GUIDE_SHEET;
 
 pub const COL_CHAIN: &str = "产业链";
 pub const COL_YEAR: &str = "年份";
@@ -56,20 +54,14 @@ const LICENCE_HEADERS: [&str; 8] = [
     "备注",
 ];
 
-const MONEY_FORMAT: &str = "#,##0.00";
-
 fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
-    ws.set_name("说明")?;
-    ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
-    ws.write_string_with_format(
-        1,
-        0,
-        format!("本文件（{what}）导出自演示数据库：其中的品牌、授权、产业链和产值均为演示数据，由程序生成，不得引用、上报或用于决策。"),
-        &f.wrap,
-    )?;
-    Ok(())
+    crate::xlsx_export::demo_sheet(
+        book,
+        f,
+        &[format!(
+            "本文件（{what}）导出自演示数据库：其中的品牌、授权、产业链和产值均为演示数据，由程序生成，不得引用、上报或用于决策。"
+        )],
+    )
 }
 
 /// 品牌 and 授权: every brand with its GI details and valid licences on `today`, and every
@@ -138,16 +130,14 @@ pub fn export_brands(
 fn write_output_sheet(book: &mut Workbook, f: &Formats, chains: &[Chain]) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name(OUTPUT_SHEET)?;
-    ws.set_column_format(2, &Format::new().set_num_format(MONEY_FORMAT))?;
+    column_formats(ws, f, &[], &[2], &[])?;
     let mut g = Grid::new(ws, &OUTPUT_HEADERS, f)?;
     let mut r = 1u32;
     for c in chains {
         for o in &c.output {
             g.text(r, 0, &c.name)?;
             g.int(r, 1, i64::from(o.year.get()))?;
-            // The one place fen becomes a float: exact for any amount below 2^53 fen.
-            g.ws.write_number_with_format(r, 2, o.value.0 as f64 / 100.0, &f.money)?;
-            g.seen(r, 2, o.value.yuan_string().len());
+            write_fen(&mut g, f, r, 2, o.value)?;
             g.int(r, 3, o.version)?;
             r += 1;
         }
@@ -173,41 +163,29 @@ pub fn outputs_template(chain_names: &[String]) -> Result<Vec<u8>, IoError> {
     let f = Formats::new();
     let mut book = Workbook::new();
     write_output_sheet(&mut book, &f, &[])?;
-    let ws = book.add_worksheet();
-    ws.set_name(GUIDE_SHEET)?;
-    ws.set_column_width(0, 24)?;
-    ws.set_column_width(1, 90)?;
-    ws.write_string_with_format(0, 0, "列名", &f.header)?;
-    ws.write_string_with_format(0, 1, "填写要求", &f.header)?;
-    let lines = [
+    let lines: [(&str, String); 4] = [
         (COL_CHAIN, "必填。产业链名称，须与平台中登记的名称完全一致（见下方列表）。".to_string()),
         (COL_YEAR, format!("必填。产值所属年份，{} 至 {} 之间的整数，如 2025。", DataYear::MIN, DataYear::MAX)),
         (COL_OUTPUT, "必填。该产业链当年的产值，单位元，不小于 0，最多两位小数（精确到分），不超过 100 亿元。".to_string()),
         (COL_VERSION, "修改已填报的年份时必填：请保留导出文件中的数字，不要改动；新填报的年份请留空。导入时若该年产值在导出后已被他人修改（版本已变），该行报错且整个文件不导入：请重新导出最新数据后再改。".to_string()),
     ];
-    let mut r = 1u32;
-    for (col, text) in &lines {
-        ws.write_string(r, 0, *col)?;
-        ws.write_string_with_format(r, 1, text, &f.wrap)?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "已登记的产业链", &f.header)?;
-    for name in chain_names {
-        r += 1;
-        ws.write_string(r, 0, name)?;
-    }
-    r += 2;
-    ws.write_string_with_format(r, 0, "说明", &f.header)?;
-    for note in [
+    let chains: Vec<(String, String)> = chain_names
+        .iter()
+        .map(|n| (n.clone(), String::new()))
+        .collect();
+    let notes = [
         "第一行表头文字请勿修改；列的顺序可以调整，多出的列在导入时忽略。同一产业链同一年份只能出现一次。",
         "上传后先试导入：一次列出所有有问题的行和单元格（第几行、哪一列、原因），此时不写入任何数据。",
         "全部无误后确认导入：所有行一起写入，任何一行写入失败则全部不写入（全部成功或全部不变）。",
         "各年产值按产业链环节村所在片区的村数比例计入片区指标“产业链产值（按村分摊）”。",
-    ] {
-        r += 1;
-        ws.write_string_with_format(r, 1, note, &f.wrap)?;
-    }
+    ];
+    guide_with_notes(
+        &mut book,
+        &f,
+        &lines,
+        &[("已登记的产业链", "", chains)],
+        &notes,
+    )?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -224,23 +202,25 @@ pub struct OutputLine {
     pub version: i64,
 }
 
-/// A cell as the person who filled it in would read it, or why it has none.
-fn cell_text(cell: &Data) -> Result<String, String> {
-    Ok(match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => crate::work_xlsx::number_text(*f),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(d) => crate::work_xlsx::number_text(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
-        Data::Error(e) => {
-            return Err(format!(
-                "单元格是错误值「{e}」（多为公式出错）：请改为要填写的内容"
-            ));
-        }
-    })
+/// 产业链产值 columns by position.
+mod o {
+    pub const CHAIN: usize = 0;
+    pub const YEAR: usize = 1;
+    pub const OUTPUT: usize = 2;
+    pub const VERSION: usize = 3;
 }
+
+/// A row is named by its chain and year (no 编号 column); every column is required.
+const SPEC: SheetSpec<{ OUTPUT_HEADERS.len() }> = SheetSpec {
+    name: OUTPUT_SHEET,
+    headers: &OUTPUT_HEADERS,
+    key: o::CHAIN,
+    read_only: &[],
+    id: None,
+    id_header: "",
+    what: "产业链产值",
+    a_row: "产业链一个年份的产值",
+};
 
 /// Reads the 产业链产值 sheet (or the first sheet) into checked rows, in file order, or every
 /// problem in it: a missing column, a missing 产业链, a year that is not a whole number from
@@ -249,96 +229,42 @@ fn cell_text(cell: &Data) -> Result<String, String> {
 /// and year twice. Blank rows are skipped; a file without data rows, or that is not .xlsx,
 /// is one error on row 0.
 pub fn parse_outputs_xlsx(bytes: &[u8]) -> Result<Vec<OutputLine>, Vec<RowError>> {
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|_| vec![RowError::file(NOT_XLSX)])?;
-    let names = book.sheet_names();
-    let sheet = names
-        .iter()
-        .find(|n| n.trim() == OUTPUT_SHEET)
-        .or_else(|| names.first())
-        .cloned()
-        .ok_or_else(|| vec![RowError::file("工作簿中没有工作表")])?;
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|_| vec![RowError::file(NOT_XLSX)])?;
-    let Some((row0, _)) = range.start() else {
-        return Err(vec![RowError::file(format!(
-            "工作表「{sheet}」是空的：请使用导入模板，第一行为表头"
-        ))]);
-    };
-    let rows: Vec<&[Data]> = range.rows().collect();
-    let row_no = |i: usize| row0 as usize + i + 1;
-    let (header_at, found) = find_header(&rows, &OUTPUT_HEADERS, 0);
-    let mut errors = Vec::new();
-    let mut cols = [0usize; 4];
-    for (k, c) in found.iter().enumerate() {
-        match c.as_slice() {
-            [one] => cols[k] = *one,
-            [] => errors.push(RowError::new(
-                row_no(header_at),
-                OUTPUT_HEADERS[k],
-                "",
-                format!("缺少必填列「{}」：请使用导入模板的表头", OUTPUT_HEADERS[k]),
-            )),
-            _ => errors.push(RowError::new(
-                row_no(header_at),
-                OUTPUT_HEADERS[k],
-                "",
-                format!("列「{}」出现了不止一次", OUTPUT_HEADERS[k]),
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut out: Vec<OutputLine> = Vec::new();
     let mut seen: Vec<(String, i32, usize)> = Vec::new();
-    for (i, cells) in rows.iter().enumerate().skip(header_at + 1) {
-        let n = row_no(i);
-        let mut text = [String::new(), String::new(), String::new(), String::new()];
-        let mut row_errors = Vec::new();
-        for k in 0..4 {
-            let cell = cells.get(cols[k]).unwrap_or(&Data::Empty);
-            match cell_text(cell) {
-                Ok(t) => text[k] = t,
-                Err(reason) => row_errors.push(RowError::new(n, OUTPUT_HEADERS[k], "", reason)),
-            }
-        }
-        if row_errors.is_empty() && text.iter().all(String::is_empty) {
-            continue;
-        }
-        let chain = text[0].clone();
+    read_sheet(bytes, &SPEC, |r, n, _| {
+        let chain = r.text(o::CHAIN);
         if chain.is_empty() {
-            row_errors.push(RowError::new(n, COL_CHAIN, "", "请填写产业链名称"));
+            r.bad(o::CHAIN, String::new(), "请填写产业链名称".into());
         }
-        let year = if text[1].is_empty() {
-            row_errors.push(RowError::new(n, COL_YEAR, "", "请填写年份"));
+        let text = r.text(o::YEAR);
+        let year = if text.is_empty() {
+            r.bad(o::YEAR, text, "请填写年份".into());
             None
         } else {
-            DataYear::parse(&text[1])
-                .map_err(|e| row_errors.push(RowError::new(n, COL_YEAR, &text[1], e.message)))
+            DataYear::parse(&text)
+                .map_err(|e| r.bad(o::YEAR, text, e.message))
                 .ok()
         };
-        let value = if text[2].is_empty() {
-            row_errors.push(RowError::new(n, COL_OUTPUT, "", "请填写产值（元）"));
+        let text = r.text(o::OUTPUT);
+        let value = if text.is_empty() {
+            r.bad(o::OUTPUT, text, "请填写产值（元）".into());
             None
         } else {
-            gongfu_core::ops::parse_money(&text[2], "output", "产值")
-                .map_err(|e| row_errors.push(RowError::new(n, COL_OUTPUT, &text[2], e.message)))
+            gongfu_core::ops::parse_money(&text, "output", "产值")
+                .map_err(|e| r.bad(o::OUTPUT, text, e.message))
                 .ok()
         };
-        let version = if text[3].is_empty() {
+        let text = r.text(o::VERSION);
+        let version = if text.is_empty() {
             Some(0)
         } else {
-            match text[3].parse::<i64>() {
+            match text.parse::<i64>() {
                 Ok(v) if v > 0 => Some(v),
                 _ => {
-                    row_errors.push(RowError::new(
-                        n,
-                        COL_VERSION,
-                        &text[3],
-                        "版本应为导出文件中的正整数；新填报的年份请留空",
-                    ));
+                    r.bad(
+                        o::VERSION,
+                        text,
+                        "版本应为导出文件中的正整数；新填报的年份请留空".into(),
+                    );
                     None
                 }
             }
@@ -349,42 +275,26 @@ pub fn parse_outputs_xlsx(bytes: &[u8]) -> Result<Vec<OutputLine>, Vec<RowError>
             if let Some((_, _, first)) =
                 seen.iter().find(|(c, yy, _)| *c == chain && *yy == y.get())
             {
-                row_errors.push(RowError::new(
-                    n,
-                    COL_YEAR,
+                r.bad(
+                    o::YEAR,
                     y.get().to_string(),
                     format!(
                         "「{chain}」{} 年在第 {first} 行已填写：同一产业链同一年份只能出现一次",
                         y.get()
                     ),
-                ));
+                );
             } else {
                 seen.push((chain.clone(), y.get(), n));
             }
         }
-        match (year, value, version) {
-            (Some(year), Some(value), Some(version)) if row_errors.is_empty() => {
-                out.push(OutputLine {
-                    row: n,
-                    chain,
-                    year,
-                    value,
-                    version,
-                })
-            }
-            _ => errors.append(&mut row_errors),
-        }
-    }
-    if out.is_empty() && errors.is_empty() {
-        return Err(vec![RowError::file(format!(
-            "工作表「{sheet}」中没有数据行：从第二行起每行填写一个产业链一个年份的产值"
-        ))]);
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+        Some(OutputLine {
+            row: n,
+            chain,
+            year: year?,
+            value: value?,
+            version: version?,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -463,12 +373,12 @@ mod tests {
                 (3, "年份"),
                 (3, "产值（元）"),
                 (3, "版本"),
-                (4, "产值（元）"),
                 (4, "年份"),
+                (4, "产值（元）"),
                 (5, "产值（元）"),
             ]
         );
-        assert!(e[5].reason.contains("第 2 行"));
+        assert!(e[4].reason.contains("第 2 行"));
         assert_eq!(parse_outputs_xlsx(b"not a workbook").unwrap_err()[0].row, 0);
     }
 }

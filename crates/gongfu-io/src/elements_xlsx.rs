@@ -82,9 +82,10 @@ const SPEC: SheetSpec<{ ELEMENT_HEADERS.len() }> = SheetSpec {
     headers: &ELEMENT_HEADERS,
     key: c::NAME,
     read_only: &c::READ_ONLY,
-    id: c::ID,
+    id: Some(c::ID),
     id_header: COL_ID,
     what: "共富元素",
+    a_row: "共富元素",
 };
 
 /// An exported element and what the reader needs beside it.

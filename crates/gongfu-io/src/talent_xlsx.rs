@@ -10,24 +10,23 @@
 //! errors; the store applies all or nothing). Whether an 编号 exists, its 版本 is current, or
 //! the actor may write the zone / village is the store's check.
 
+use crate::work_xlsx::{
+    RowReader, SheetSpec, column_formats, drop_down, guide_with_notes, read_sheet, version_rule,
+    write_date, write_fen,
+};
 use crate::xlsx_export::{Formats, Grid};
-use crate::xlsx_import::{NOT_XLSX, cell_at, find_header, is_blank, read_count, shown};
 use crate::{IoError, RowError};
-use calamine::{Data, Reader, Xlsx};
-use gongfu_core::DomainError;
+use gongfu_core::Fen;
 use gongfu_core::ops::talent::{
     EntrepreneurDraft, EntrepreneurKind, EntrepreneurRecord, Training, TrainingDraft,
 };
-use gongfu_core::village::date_string;
 use gongfu_store::talent::{EntrepreneurImportRow, TrainingImportRow};
-use rust_xlsxwriter::{DataValidation, Format, Workbook, Worksheet, XlsxError};
-use std::collections::BTreeMap;
-use std::io::Cursor;
+use rust_xlsxwriter::{Workbook, XlsxError};
 use time::Date;
 
 pub const TRAININGS_SHEET: &str = "培训";
 pub const PEOPLE_SHEET: &str = "创业人才";
-pub const GUIDE_SHEET: &str = "填表说明";
+pub use crate::work_xlsx::GUIDE_SHEET;
 
 pub const COL_TRAINING_ID: &str = "培训编号";
 pub const COL_ZONE_ID: &str = "片区编号";
@@ -122,28 +121,6 @@ fn hours_text(tenths: i64) -> String {
     }
 }
 
-fn date_cell(g: &mut Grid, f: &Formats, r: u32, c: usize, d: Date) -> Result<(), XlsxError> {
-    match rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day()) {
-        Ok(x) => {
-            g.ws.write_datetime_with_format(r, c as u16, &x, &f.date)?;
-            g.seen(r, c as u16, 10);
-            Ok(())
-        }
-        Err(_) => g.text(r, c as u16, &date_string(d)),
-    }
-}
-
-fn drop_down(ws: &mut Worksheet, c: usize, items: &[&str]) -> Result<(), XlsxError> {
-    ws.add_data_validation(
-        1,
-        c as u16,
-        10_000,
-        c as u16,
-        &DataValidation::new().allow_list_strings(items)?,
-    )?;
-    Ok(())
-}
-
 fn training_sheet(
     book: &mut Workbook,
     f: &Formats,
@@ -152,11 +129,7 @@ fn training_sheet(
 ) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name(TRAININGS_SHEET)?;
-    ws.set_column_format(
-        t::HELD_ON as u16,
-        &Format::new().set_num_format("yyyy-mm-dd"),
-    )?;
-    ws.set_column_format(t::HOURS as u16, &f.text)?;
+    column_formats(ws, f, &[t::HOURS], &[], &[t::HELD_ON])?;
     let mut g = Grid::new(ws, &TRAINING_HEADERS, f)?;
     if let Some(n) = names {
         for (i, tr) in rows.iter().enumerate() {
@@ -170,7 +143,7 @@ fn training_sheet(
                 None => g.text(r, t::ZONE as u16, "全区")?,
             }
             g.text(r, t::TOPIC as u16, &tr.topic)?;
-            date_cell(&mut g, f, r, t::HELD_ON, tr.held_on)?;
+            write_date(&mut g, f, r, t::HELD_ON, Some(tr.held_on))?;
             g.text(r, t::AUDIENCE as u16, &tr.audience)?;
             g.int(r, t::ATTENDEES as u16, tr.attendees)?;
             g.text(r, t::HOURS as u16, &hours_text(tr.hours_tenths))?;
@@ -188,8 +161,7 @@ fn person_sheet(
 ) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name(PEOPLE_SHEET)?;
-    ws.set_column_format(p::VILLAGE as u16, &f.text)?;
-    ws.set_column_format(p::SINCE as u16, &Format::new().set_num_format("yyyy-mm-dd"))?;
+    column_formats(ws, f, &[p::VILLAGE], &[], &[p::SINCE])?;
     drop_down(
         ws,
         p::KIND,
@@ -213,10 +185,8 @@ fn person_sheet(
             g.text(r, p::ZONE as u16, &(n.zone)(e.zone))?;
             g.text(r, p::PROJECT as u16, &e.project)?;
             g.text(r, p::INCUBATOR as u16, &e.incubator)?;
-            date_cell(&mut g, f, r, p::SINCE, e.since)?;
-            let fen = (n.granted)(e.id);
-            g.ws.write_number_with_format(r, p::GRANTED as u16, fen as f64 / 100.0, &f.money)?;
-            g.seen(r, p::GRANTED as u16, 12);
+            write_date(&mut g, f, r, p::SINCE, Some(e.since))?;
+            write_fen(&mut g, f, r, p::GRANTED, Fen((n.granted)(e.id)))?;
             g.int(r, p::VERSION as u16, e.version)?;
         }
     }
@@ -224,17 +194,13 @@ fn person_sheet(
 }
 
 fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
-    ws.set_name("说明")?;
-    ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
-    ws.write_string_with_format(
-        1,
-        0,
-        format!("本文件（{what}）导出自演示数据库：其中的人员、培训和扶持均为程序生成的演示数据，姓名为虚构，不得引用、上报或用于决策。"),
-        &f.wrap,
-    )?;
-    Ok(())
+    crate::xlsx_export::demo_sheet(
+        book,
+        f,
+        &[format!(
+            "本文件（{what}）导出自演示数据库：其中的人员、培训和扶持均为程序生成的演示数据，姓名为虚构，不得引用、上报或用于决策。"
+        )],
+    )
 }
 
 /// 培训: the given trainings in the importer's columns (片区 for reading).
@@ -271,34 +237,6 @@ const NOTES: [&str; 5] = [
     "全部无误后确认导入：所有行一起写入，任何一行有问题则全部不写入。",
 ];
 
-fn guide(book: &mut Workbook, f: &Formats, columns: &[(&str, String)]) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
-    ws.set_name(GUIDE_SHEET)?;
-    ws.set_column_width(0, 24)?;
-    ws.set_column_width(1, 90)?;
-    ws.write_string_with_format(0, 0, "列名", &f.header)?;
-    ws.write_string_with_format(0, 1, "填写要求", &f.header)?;
-    let mut r = 1u32;
-    for (c, text) in columns {
-        ws.write_string(r, 0, *c)?;
-        ws.write_string_with_format(r, 1, text, &f.wrap)?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "说明", &f.header)?;
-    for n in NOTES {
-        r += 1;
-        ws.write_string_with_format(r, 1, n, &f.wrap)?;
-    }
-    Ok(())
-}
-
-fn version_rule(what: &str) -> String {
-    format!(
-        "修改已有{what}时必填，保留导出文件中的数字，不要改动；新增{what}（编号为空）请留空。导出后若该{what}已被他人修改，该行报错、整个文件不导入：请重新导出后再改。"
-    )
-}
-
 /// The 培训 import template with its 填表说明 sheet.
 pub fn trainings_template() -> Result<Vec<u8>, IoError> {
     let f = Formats::new();
@@ -315,7 +253,7 @@ pub fn trainings_template() -> Result<Vec<u8>, IoError> {
         (COL_HOURS, "必填。学时，0.5 到 200，最多一位小数（如 3.5）。".into()),
         (COL_VERSION, version_rule("培训")),
     ];
-    guide(&mut book, &f, &columns)?;
+    guide_with_notes(&mut book, &f, &columns, &[], &NOTES)?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -337,278 +275,60 @@ pub fn entrepreneurs_template() -> Result<Vec<u8>, IoError> {
         (COL_GRANTED, "仅供阅读：已批准的租金减免、生活补贴、以奖代补之和。扶持申请与审批在平台中办理，不能导入。".into()),
         (COL_VERSION, version_rule("创业人才")),
     ];
-    guide(&mut book, &f, &columns)?;
+    guide_with_notes(&mut book, &f, &columns, &[], &NOTES)?;
     Ok(book.save_to_buffer()?)
 }
 
 // ---- import ----
 
-fn date_text(d: &calamine::ExcelDateTime) -> Option<String> {
-    let v = d.as_f64();
-    if !d.is_datetime() || !(1.0..2_958_466.0).contains(&v) {
-        return None;
-    }
-    let (y, m, day, ..) = d.to_ymd_hms_milli();
-    Some(format!("{y:04}-{m:02}-{day:02}"))
-}
+const TRAINING_SPEC: SheetSpec<{ TRAINING_HEADERS.len() }> = SheetSpec {
+    name: TRAININGS_SHEET,
+    headers: &TRAINING_HEADERS,
+    key: t::TOPIC,
+    read_only: &t::READ_ONLY,
+    id: Some(t::ID),
+    id_header: COL_TRAINING_ID,
+    what: "培训",
+    a_row: "培训",
+};
 
-/// Hand-typed dates (`2025/3/1`, `2025.3.1`, `2025年3月1日`) as YYYY-MM-DD; else as typed.
-fn normalise_date(s: &str) -> String {
-    let t = s.trim();
-    let body = t.strip_suffix('日').unwrap_or(t);
-    let parts: Vec<&str> = body.split(['-', '/', '.', '年', '月']).collect();
-    if let [y, m, d] = parts.as_slice()
-        && y.len() == 4
-        && (1..=2).contains(&m.len())
-        && (1..=2).contains(&d.len())
-        && [y, m, d]
-            .iter()
-            .all(|x| x.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return format!("{y}-{m:0>2}-{d:0>2}");
-    }
-    t.to_string()
-}
+const PERSON_SPEC: SheetSpec<{ PERSON_HEADERS.len() }> = SheetSpec {
+    name: PEOPLE_SHEET,
+    headers: &PERSON_HEADERS,
+    key: p::NAME,
+    read_only: &p::READ_ONLY,
+    id: Some(p::ID),
+    id_header: COL_PERSON_ID,
+    what: "创业人才",
+    a_row: "创业人才",
+};
 
-/// A cell as the text a person typed, or why it has none.
-fn cell_text(cell: &Data) -> Result<String, String> {
-    Ok(match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => crate::work_xlsx::number_text(*f),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(d) => {
-            date_text(d).unwrap_or_else(|| crate::work_xlsx::number_text(d.as_f64()))
-        }
-        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-        Data::DurationIso(s) => s.trim().to_string(),
-        Data::Error(e) => {
-            return Err(format!(
-                "单元格是错误值「{e}」（多为公式出错）：请改为要填写的内容"
-            ));
+/// Every importable cell of the row as text (dates as YYYY-MM-DD); read-only ones empty.
+fn row_texts<const N: usize>(
+    r: &mut RowReader<'_, N>,
+    read_only: &[usize],
+    dates: &[usize],
+) -> [String; N] {
+    std::array::from_fn(|k| {
+        if read_only.contains(&k) {
+            String::new()
+        } else if dates.contains(&k) {
+            r.date(k)
+        } else {
+            r.text(k)
         }
     })
 }
 
-/// One data row: its spreadsheet number and the text of every column (empty when absent).
-struct Row<const N: usize> {
-    n: usize,
-    cells: [String; N],
-    /// The raw 编号 and 版本 cells, read as counts.
-    id: Result<Option<i64>, String>,
-    version: Result<Option<i64>, String>,
-}
-
-/// A sheet as the importer reads it: name, headers, the column the header row is found by,
-/// the columns only exported, the 编号 and 版本 columns, and what a row is called.
-struct SheetSpec<const N: usize> {
-    name: &'static str,
-    headers: &'static [&'static str; N],
-    key: usize,
-    read_only: &'static [usize],
-    id_col: usize,
-    version_col: usize,
-    what: &'static str,
-}
-
-/// Reads the sheet `spec.name` (else the first): the header row, every non-blank data row.
-fn read_rows<const N: usize>(
-    bytes: &[u8],
-    spec: &SheetSpec<N>,
-) -> Result<(Vec<Row<N>>, Vec<RowError>), Vec<RowError>> {
-    let SheetSpec {
-        name,
-        headers,
-        key,
-        read_only,
-        id_col,
-        version_col,
-        what,
-    } = *spec;
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|_| vec![RowError::file(NOT_XLSX)])?;
-    let names = book.sheet_names();
-    let sheet = names
-        .iter()
-        .find(|n| n.trim() == name)
-        .or_else(|| names.first())
-        .cloned()
-        .ok_or_else(|| vec![RowError::file("工作簿中没有工作表")])?;
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|_| vec![RowError::file(NOT_XLSX)])?;
-    let empty = || {
-        vec![RowError::file(format!(
-            "工作表「{sheet}」中没有数据行：请在第一行填写表头，从第二行起每行填写一个{what}"
-        ))]
-    };
-    let Some((row0, _)) = range.start() else {
-        return Err(empty());
-    };
-    let rows: Vec<&[Data]> = range.rows().collect();
-    let (header_at, found) = find_header(&rows, headers, key);
-    let header_row = row0 as usize + header_at + 1;
-    let missing: Vec<String> = (0..N)
-        .filter(|k| !read_only.contains(k) && found[*k].is_empty())
-        .map(|k| format!("「{}」", headers[k]))
-        .collect();
-    let mut errors = Vec::new();
-    if !missing.is_empty() {
-        errors.push(RowError::new(
-            header_row,
-            "",
-            "",
-            format!(
-                "缺少必填列{}：请使用{what}导入模板的表头（表头文字请勿修改）",
-                missing.join("")
-            ),
-        ));
-    }
-    for (k, cols) in found.iter().enumerate() {
-        if cols.len() > 1 {
-            errors.push(RowError::new(
-                header_row,
-                headers[k],
-                "",
-                format!("表头「{}」出现了 {} 次，只能有一列", headers[k], cols.len()),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let cols: [usize; N] = std::array::from_fn(|k| found[k].first().copied().unwrap_or(usize::MAX));
-    let mut out = Vec::new();
-    for (i, cells) in rows.iter().enumerate().skip(header_at + 1) {
-        if (0..N)
-            .filter(|k| !read_only.contains(k))
-            .all(|k| is_blank(cell_at(cells, cols[k])))
-        {
-            continue;
-        }
-        let n = row0 as usize + i + 1;
-        let mut texts: [String; N] = std::array::from_fn(|_| String::new());
-        for k in 0..N {
-            if read_only.contains(&k) {
-                continue;
-            }
-            let c = cell_at(cells, cols[k]);
-            match cell_text(c) {
-                Ok(t) => texts[k] = t,
-                Err(reason) => errors.push(RowError::new(n, headers[k], shown(c), reason)),
-            }
-        }
-        let count = |k: usize| {
-            let c = cell_at(cells, cols[k]);
-            if is_blank(c) {
-                return Ok(None);
-            }
-            match read_count(c, headers[k]) {
-                Ok(0) => Err(format!("{}应为正整数", headers[k])),
-                Ok(v) => Ok(Some(v)),
-                Err(e) => Err(e),
-            }
-        };
-        out.push(Row {
-            n,
-            cells: texts,
-            id: count(id_col),
-            version: count(version_col),
-        });
-    }
-    if out.is_empty() && errors.is_empty() {
-        return Err(empty());
-    }
-    Ok((out, errors))
-}
-
-/// The (编号, 版本) of a row, with errors for a bad or half-given pair and repeated 编号.
-fn existing<const N: usize>(
-    r: &Row<N>,
-    headers: &[&'static str; N],
-    id_col: usize,
-    version_col: usize,
-    errors: &mut Vec<RowError>,
-) -> Result<Option<(i64, i64)>, ()> {
-    let mut bad = |k: usize, reason: String| {
-        errors.push(RowError::new(r.n, headers[k], r.cells[k].clone(), reason));
-    };
-    match (&r.id, &r.version) {
-        (Err(e), _) => {
-            bad(id_col, e.clone());
-            Err(())
-        }
-        (_, Err(e)) => {
-            bad(version_col, e.clone());
-            Err(())
-        }
-        (Ok(None), Ok(None)) => Ok(None),
-        (Ok(Some(id)), Ok(Some(v))) => Ok(Some((*id, *v))),
-        (Ok(Some(_)), Ok(None)) => {
-            bad(
-                version_col,
-                "修改已有记录时版本为必填项：请保留导出文件中的版本，不要改动".into(),
-            );
-            Err(())
-        }
-        (Ok(None), Ok(Some(_))) => {
-            bad(
-                version_col,
-                "新增的记录（编号为空）不填写版本：修改已有记录请同时保留编号和版本".into(),
-            );
-            Err(())
-        }
-    }
-}
-
-/// Adds an error on every row of an 编号 given more than once; sorts; returns the rows only
-/// when there is no error.
-fn finish<T, const N: usize>(
-    out: Vec<T>,
-    mut errors: Vec<RowError>,
-    ids: BTreeMap<i64, Vec<usize>>,
-    headers: &[&'static str; N],
-    id_col: usize,
-) -> Result<Vec<T>, Vec<RowError>> {
-    for (id, rows) in ids.iter().filter(|(_, r)| r.len() > 1) {
-        let list = rows
-            .iter()
-            .map(|r| r.to_string())
-            .collect::<Vec<_>>()
-            .join("、");
-        for &r in rows {
-            errors.push(RowError::new(
-                r,
-                headers[id_col],
-                id.to_string(),
-                format!(
-                    "{} {id} 在文件中出现了不止一次（第 {list} 行）",
-                    headers[id_col]
-                ),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        return Ok(out);
-    }
-    let order = |e: &RowError| headers.iter().position(|h| *h == e.column);
-    errors.sort_by(|x, y| (x.row, order(x), &x.reason).cmp(&(y.row, order(y), &y.reason)));
-    errors.dedup();
-    Err(errors)
-}
-
-fn draft_errors<const N: usize>(
-    n: usize,
-    es: Vec<DomainError>,
-    headers: &[&'static str; N],
-    cells: &[String; N],
-    column: impl Fn(&str) -> usize,
-    errors: &mut Vec<RowError>,
-) {
-    for e in es {
-        let k = column(&e.field);
-        errors.push(RowError::new(n, headers[k], cells[k].clone(), e.message));
+/// The (编号, 版本) of a row, when both read well (`None` inside: a new record).
+fn existing(
+    id: Result<Option<i64>, ()>,
+    version: Option<Option<i64>>,
+) -> Option<Option<(i64, i64)>> {
+    match (id, version) {
+        (Ok(None), Some(None)) => Some(None),
+        (Ok(Some(id)), Some(Some(v))) => Some(Some((id, v))),
+        _ => None,
     }
 }
 
@@ -617,31 +337,13 @@ pub fn parse_trainings_xlsx(
     bytes: &[u8],
     today: Date,
 ) -> Result<Vec<TrainingImportRow>, Vec<RowError>> {
-    let h = &TRAINING_HEADERS;
-    let (rows, mut errors) = read_rows(
-        bytes,
-        &SheetSpec {
-            name: TRAININGS_SHEET,
-            headers: &TRAINING_HEADERS,
-            key: t::TOPIC,
-            read_only: &t::READ_ONLY,
-            id_col: t::ID,
-            version_col: t::VERSION,
-            what: "培训",
-        },
-    )?;
-    let mut out = Vec::new();
-    let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-    for r in &rows {
-        let c = &r.cells;
-        let existing = existing(r, h, t::ID, t::VERSION, &mut errors);
-        if let Ok(Some((id, _))) = existing {
-            ids.entry(id).or_default().push(r.n);
-        }
+    read_sheet(bytes, &TRAINING_SPEC, |r, n, id| {
+        let version = r.version(t::VERSION, id);
+        let c = row_texts(r, &t::READ_ONLY, &[t::HELD_ON]);
         let draft = TrainingDraft {
             zone: c[t::ZONE_ID].clone(),
             topic: c[t::TOPIC].clone(),
-            held_on: normalise_date(&c[t::HELD_ON]),
+            held_on: c[t::HELD_ON].clone(),
             attendees: c[t::ATTENDEES].clone(),
             hours: c[t::HOURS].clone(),
             audience: c[t::AUDIENCE].clone(),
@@ -654,17 +356,18 @@ pub fn parse_trainings_xlsx(
             "audience" => t::AUDIENCE,
             _ => t::TOPIC,
         };
-        match (draft.parse(today), existing) {
-            (Ok(spec), Ok(existing)) => out.push(TrainingImportRow {
-                row: r.n,
-                existing,
+        match draft.parse(today) {
+            Ok(spec) => Some(TrainingImportRow {
+                row: n,
+                existing: existing(id, version)?,
                 spec,
             }),
-            (Err(es), _) => draft_errors(r.n, es, h, c, column, &mut errors),
-            _ => {}
+            Err(es) => {
+                r.draft_errors(es, column, |k| c[k].clone());
+                None
+            }
         }
-    }
-    finish(out, errors, ids, h, t::ID)
+    })
 }
 
 /// Reads a 创业人才 upload into checked rows, or every problem in it.
@@ -672,27 +375,9 @@ pub fn parse_entrepreneurs_xlsx(
     bytes: &[u8],
     today: Date,
 ) -> Result<Vec<EntrepreneurImportRow>, Vec<RowError>> {
-    let h = &PERSON_HEADERS;
-    let (rows, mut errors) = read_rows(
-        bytes,
-        &SheetSpec {
-            name: PEOPLE_SHEET,
-            headers: &PERSON_HEADERS,
-            key: p::NAME,
-            read_only: &p::READ_ONLY,
-            id_col: p::ID,
-            version_col: p::VERSION,
-            what: "创业人才",
-        },
-    )?;
-    let mut out = Vec::new();
-    let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-    for r in &rows {
-        let c = &r.cells;
-        let existing = existing(r, h, p::ID, p::VERSION, &mut errors);
-        if let Ok(Some((id, _))) = existing {
-            ids.entry(id).or_default().push(r.n);
-        }
+    read_sheet(bytes, &PERSON_SPEC, |r, n, id| {
+        let version = r.version(p::VERSION, id);
+        let c = row_texts(r, &p::READ_ONLY, &[p::SINCE]);
         let draft = EntrepreneurDraft {
             name: c[p::NAME].clone(),
             kind: c[p::KIND].clone(),
@@ -700,7 +385,7 @@ pub fn parse_entrepreneurs_xlsx(
             village_code: c[p::VILLAGE].clone(),
             project: c[p::PROJECT].clone(),
             incubator: c[p::INCUBATOR].clone(),
-            since: normalise_date(&c[p::SINCE]),
+            since: c[p::SINCE].clone(),
         };
         let column = |f: &str| match f {
             "kind" => p::KIND,
@@ -710,17 +395,18 @@ pub fn parse_entrepreneurs_xlsx(
             "since" => p::SINCE,
             _ => p::NAME,
         };
-        match (draft.parse(today), existing) {
-            (Ok(spec), Ok(existing)) => out.push(EntrepreneurImportRow {
-                row: r.n,
-                existing,
+        match draft.parse(today) {
+            Ok(spec) => Some(EntrepreneurImportRow {
+                row: n,
+                existing: existing(id, version)?,
                 spec,
             }),
-            (Err(es), _) => draft_errors(r.n, es, h, c, column, &mut errors),
-            _ => {}
+            Err(es) => {
+                r.draft_errors(es, column, |k| c[k].clone());
+                None
+            }
         }
-    }
-    finish(out, errors, ids, h, p::ID)
+    })
 }
 
 #[cfg(test)]

@@ -420,20 +420,13 @@ fn write_actions_sheet(
 
 /// The 说明 sheet of a demo database's exports: the records are invented.
 fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
-    let ws = book.add_worksheet();
-    ws.set_name("说明")?;
-    ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
     let lines = [
         format!(
             "本文件（{what}）导出自演示数据库：其中的项目、投资、里程碑、会议和待办事项均为演示数据，由程序生成，不是真实工作记录，不得引用、上报或用于决策。"
         ),
         "正式使用前，请在平台中登记真实的片区工作。".to_string(),
     ];
-    for (i, line) in lines.iter().enumerate() {
-        ws.write_string_with_format(i as u32 + 1, 0, line, &f.wrap)?;
-    }
-    Ok(())
+    crate::xlsx_export::demo_sheet(book, f, &lines)
 }
 
 /// 项目清单: the given projects in the importer's columns (so the file can be corrected and
@@ -493,6 +486,17 @@ pub(crate) fn guide(
     columns: &[(&str, String)],
     sections: &[Section],
 ) -> Result<(), XlsxError> {
+    guide_with_notes(book, f, columns, sections, &IMPORT_NOTES)
+}
+
+/// [`guide`] with the workbook's own 说明 notes.
+pub(crate) fn guide_with_notes(
+    book: &mut Workbook,
+    f: &Formats,
+    columns: &[(&str, String)],
+    sections: &[Section],
+    notes: &[&str],
+) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name(GUIDE_SHEET)?;
     ws.set_column_width(0, 28)?;
@@ -518,9 +522,9 @@ pub(crate) fn guide(
     }
     r += 1;
     ws.write_string_with_format(r, 0, "说明", &f.header)?;
-    for note in IMPORT_NOTES {
+    for note in notes {
         r += 1;
-        ws.write_string_with_format(r, 1, note, &f.wrap)?;
+        ws.write_string_with_format(r, 1, *note, &f.wrap)?;
     }
     Ok(())
 }
@@ -842,7 +846,7 @@ fn excel_date_text(d: &calamine::ExcelDateTime) -> Option<String> {
 
 /// Dates typed by hand in the usual other ways (`2025/3/1`, `2025.3.1`, `2025-3-1`,
 /// `2025年3月1日`) made YYYY-MM-DD; anything else is left as typed for the draft to refuse.
-fn normalise_date_text(s: &str) -> String {
+pub(crate) fn normalise_date_text(s: &str) -> String {
     let t = s.trim();
     let body = t.strip_suffix('日').unwrap_or(t);
     let parts: Vec<&str> = body.split(['-', '/', '.', '年', '月']).collect();
@@ -929,13 +933,17 @@ fn no_data_rows(sheet: &str, what: &str) -> RowError {
 fn locate<'a, const N: usize>(
     range: &'a Range<Data>,
     sheet: &str,
-    headers: &[&'static str; N],
-    key: usize,
-    read_only: &[usize],
-    what: &str,
+    spec: &SheetSpec<N>,
 ) -> Result<Table<'a, N>, Vec<RowError>> {
+    let SheetSpec {
+        headers,
+        key,
+        read_only,
+        what,
+        ..
+    } = *spec;
     let Some((row0, _)) = range.start() else {
-        return Err(vec![no_data_rows(sheet, what)]);
+        return Err(vec![no_data_rows(sheet, spec.a_row)]);
     };
     let rows: Vec<&[Data]> = range.rows().collect();
     let (header_at, found) = find_header(&rows, headers, key);
@@ -1033,8 +1041,9 @@ impl<'a, const N: usize> RowReader<'a, N> {
         normalise_date_text(&self.text(k))
     }
 
-    /// An 编号: blank is `Ok(None)`; otherwise a positive whole number.
-    fn id(&mut self, k: usize) -> Result<Option<i64>, ()> {
+    /// An 编号 (or a 版本 read on its own): blank is `Ok(None)`; otherwise a positive whole
+    /// number.
+    pub(crate) fn id(&mut self, k: usize) -> Result<Option<i64>, ()> {
         let c = self.cell(k);
         if is_blank(c) {
             return Ok(None);
@@ -1188,9 +1197,14 @@ pub(crate) struct SheetSpec<const N: usize> {
     pub(crate) headers: &'static [&'static str; N],
     pub(crate) key: usize,
     pub(crate) read_only: &'static [usize],
-    pub(crate) id: usize,
+    /// The 编号 column; `None` for a sheet whose rows are named by other columns (a team, a
+    /// zone and a year), where the closure checks repeats itself.
+    pub(crate) id: Option<usize>,
     pub(crate) id_header: &'static str,
     pub(crate) what: &'static str,
+    /// What one data row holds, for the message on a sheet without data rows (usually
+    /// `what`).
+    pub(crate) a_row: &'static str,
 }
 
 const PROJECT_SHEET_SPEC: SheetSpec<{ PROJECT_HEADERS.len() }> = SheetSpec {
@@ -1198,9 +1212,10 @@ const PROJECT_SHEET_SPEC: SheetSpec<{ PROJECT_HEADERS.len() }> = SheetSpec {
     headers: &PROJECT_HEADERS,
     key: p::NAME,
     read_only: &p::READ_ONLY,
-    id: p::ID,
+    id: Some(p::ID),
     id_header: COL_PROJECT_ID,
     what: "项目",
+    a_row: "项目",
 };
 
 const MILESTONE_SHEET_SPEC: SheetSpec<{ MILESTONE_HEADERS.len() }> = SheetSpec {
@@ -1208,9 +1223,10 @@ const MILESTONE_SHEET_SPEC: SheetSpec<{ MILESTONE_HEADERS.len() }> = SheetSpec {
     headers: &MILESTONE_HEADERS,
     key: m::NAME,
     read_only: &m::READ_ONLY,
-    id: m::ID,
+    id: Some(m::ID),
     id_header: COL_MILESTONE_ID,
     what: "里程碑",
+    a_row: "里程碑",
 };
 
 const ACTION_SHEET_SPEC: SheetSpec<{ ACTION_HEADERS.len() }> = SheetSpec {
@@ -1218,9 +1234,10 @@ const ACTION_SHEET_SPEC: SheetSpec<{ ACTION_HEADERS.len() }> = SheetSpec {
     headers: &ACTION_HEADERS,
     key: a::TITLE,
     read_only: &a::READ_ONLY,
-    id: a::ID,
+    id: Some(a::ID),
     id_header: COL_ACTION_ID,
     what: "待办事项",
+    a_row: "待办事项",
 };
 
 /// Reads every data row of a sheet with `read` (given the row, its number and its 编号),
@@ -1231,14 +1248,7 @@ pub(crate) fn read_sheet<T, const N: usize>(
     mut read: impl FnMut(&mut RowReader<'_, N>, usize, Result<Option<i64>, ()>) -> Option<T>,
 ) -> Result<Vec<T>, Vec<RowError>> {
     let (range, sheet) = open_sheet(bytes, spec.name)?;
-    let t = locate(
-        &range,
-        &sheet,
-        spec.headers,
-        spec.key,
-        spec.read_only,
-        spec.what,
-    )?;
+    let t = locate(&range, &sheet, spec)?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut ids: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
@@ -1250,7 +1260,10 @@ pub(crate) fn read_sheet<T, const N: usize>(
         data_rows += 1;
         let n = t.row_no(i);
         let mut r = RowReader::new(n, cells, &t, spec.headers);
-        let id = r.id(spec.id);
+        let id = match spec.id {
+            Some(k) => r.id(k),
+            None => Ok(None),
+        };
         if let Ok(Some(id)) = id {
             ids.entry(id).or_default().push(n);
         }
@@ -1263,7 +1276,7 @@ pub(crate) fn read_sheet<T, const N: usize>(
         errors.append(&mut r.errors);
     }
     if data_rows == 0 && errors.is_empty() {
-        return Err(vec![no_data_rows(&sheet, spec.what)]);
+        return Err(vec![no_data_rows(&sheet, spec.a_row)]);
     }
     duplicate_ids(&ids, spec.id_header, spec.what, &mut errors);
     finish(out, errors, spec.headers)

@@ -156,12 +156,24 @@ impl<'a> Grid<'a> {
     }
 }
 
-/// The 说明 sheet of a demo database's exports: the figures are invented.
-pub(crate) fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
+/// The 说明 sheet of a demo database's export: the heading 演示数据, then `lines`.
+pub(crate) fn demo_sheet<S: AsRef<str>>(
+    book: &mut Workbook,
+    f: &Formats,
+    lines: &[S],
+) -> Result<(), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name("说明")?;
     ws.set_column_width(0, 100)?;
     ws.write_string_with_format(0, 0, "演示数据", &f.header)?;
+    for (i, line) in lines.iter().enumerate() {
+        ws.write_string_with_format(i as u32 + 1, 0, line.as_ref(), &f.wrap)?;
+    }
+    Ok(())
+}
+
+/// The 说明 sheet of a demo database's exports: the figures are invented.
+pub(crate) fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Result<(), XlsxError> {
     let lines = [
         format!(
             "本文件（{what}）导出自演示数据库：其中的人口、户数、收入、面积、村界和片区均为演示数据，由程序随机生成，不是真实统计数据，不得引用、上报或用于决策。"
@@ -169,10 +181,7 @@ pub(crate) fn demo_notice(book: &mut Workbook, f: &Formats, what: &str) -> Resul
         "村代码、村名和镇街取自柯桥区统计用区划代码名录，是真实名录。".to_string(),
         "正式使用前，请在平台中导入真实的年度数据和村界。".to_string(),
     ];
-    for (i, line) in lines.iter().enumerate() {
-        ws.write_string_with_format(i as u32 + 1, 0, line, &f.wrap)?;
-    }
-    Ok(())
+    demo_sheet(book, f, &lines)
 }
 
 fn status_text(status: &VillageStatus, snap: &Snapshot, day: Date) -> String {

@@ -786,29 +786,26 @@ impl Store {
     ) -> Result<WorkImportReport, StoreError> {
         require_admin(actor, WHO)?;
         let chains = self.chains().await?;
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut writes = Vec::new();
         for r in rows {
             let Some(c) = chains.iter().find(|c| c.name == r.chain) else {
-                report.errors.push(ImportRowError {
-                    row: r.row,
-                    column: "产业链".into(),
-                    value: r.chain.clone(),
-                    reason: format!("产业链「{}」未登记：请使用平台中登记的名称", r.chain),
-                });
+                report.errors.push(ImportRowError::new(
+                    r.row,
+                    "产业链",
+                    &r.chain,
+                    format!("产业链「{}」未登记：请使用平台中登记的名称", r.chain),
+                ));
                 continue;
             };
             let current = c.output_in(r.year.get());
             let have = current.map_or(0, |o| o.version);
             if have != r.version {
-                report.errors.push(ImportRowError {
-                    row: r.row,
-                    column: "版本".into(),
-                    value: if r.version == 0 { String::new() } else { r.version.to_string() },
-                    reason: match current {
+                report.errors.push(ImportRowError::new(
+                    r.row,
+                    "版本",
+                    if r.version == 0 { String::new() } else { r.version.to_string() },
+                    match current {
                         Some(o) if r.version == 0 => format!(
                             "「{}」{} 年产值已填报（{} 元，版本 {}）：请重新导出后在该行修改",
                             c.name,
@@ -822,7 +819,7 @@ impl Store {
                             r.year.get()
                         ),
                     },
-                });
+                ));
                 continue;
             }
             match current {

@@ -61,18 +61,10 @@ impl Store {
             .into_iter()
             .map(|e| (e.id, e))
             .collect();
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..WorkImportReport::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut errors = Vec::new();
         let mut add = |row: usize, column: &str, value: String, why: String| {
-            errors.push(ImportRowError {
-                row,
-                column: column.to_string(),
-                value,
-                reason: why,
-            })
+            errors.push(ImportRowError::new(row, column, value, why))
         };
         let mut writes = Vec::new();
         for r in rows {

@@ -863,28 +863,24 @@ pub struct EntrepreneurImportRow {
     pub spec: EntrepreneurSpec,
 }
 
-fn row_error(row: usize, column: &str, value: String, reason: String) -> ImportRowError {
-    ImportRowError {
-        row,
-        column: column.to_string(),
-        value,
-        reason,
-    }
-}
-
 /// A refusal by the store as row errors (at `column` when it names no field of its own).
 fn store_row_errors(row: usize, column: &str, e: StoreError) -> Vec<ImportRowError> {
     match e {
         StoreError::Invalid(es) => es
             .into_iter()
-            .map(|d| row_error(row, column, String::new(), d.message))
+            .map(|d| ImportRowError::new(row, column, String::new(), d.message))
             .collect(),
-        other => vec![row_error(row, column, String::new(), other.to_string())],
+        other => vec![ImportRowError::new(
+            row,
+            column,
+            String::new(),
+            other.to_string(),
+        )],
     }
 }
 
 fn stale(row: usize, what: &str, id: i64, now: i64, given: i64) -> ImportRowError {
-    row_error(
+    ImportRowError::new(
         row,
         col::VERSION,
         given.to_string(),
@@ -906,10 +902,7 @@ impl Store {
     ) -> Result<WorkImportReport, StoreError> {
         let (_turn, snap) = self.write_turn().await?;
         let current = self.load_trainings().await?;
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut plan: Vec<(&TrainingImportRow, Option<&Training>)> = Vec::new();
         for r in rows {
             let scope = require_training_scope(actor, &snap, r.spec.zone);
@@ -924,7 +917,7 @@ impl Store {
                 None => None,
                 Some((id, version)) => match current.iter().find(|t| t.id == id) {
                     None => {
-                        report.errors.push(row_error(
+                        report.errors.push(ImportRowError::new(
                             r.row,
                             col::TRAINING_ID,
                             id.to_string(),
@@ -989,10 +982,7 @@ impl Store {
         let (_turn, snap) = self.write_turn().await?;
         let current = self.load_entrepreneurs().await?;
         let day = today();
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut plan: Vec<(&EntrepreneurImportRow, Option<&EntrepreneurRecord>, i64)> = Vec::new();
         for r in rows {
             let mut ok = true;
@@ -1006,7 +996,7 @@ impl Store {
                 None => None,
                 Some((id, version)) => match current.iter().find(|p| p.person.id == id) {
                     None => {
-                        report.errors.push(row_error(
+                        report.errors.push(ImportRowError::new(
                             r.row,
                             col::PERSON_ID,
                             id.to_string(),

@@ -565,17 +565,11 @@ impl Store {
         let teams = self.teams(None).await?;
         let kpis = self.team_kpis(None).await?;
         let this_year = today().year();
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..Default::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut err = |row: usize, column: &str, value: &str, reason: String| {
-            report.errors.push(ImportRowError {
-                row,
-                column: column.into(),
-                value: value.into(),
-                reason,
-            })
+            report
+                .errors
+                .push(ImportRowError::new(row, column, value, reason))
         };
         // (row index, team, zone, year, the record now)
         let mut plan: Vec<PlannedKpi> = Vec::new();

@@ -7,12 +7,13 @@
 //! others with 403).
 
 use crate::AppState;
-use crate::api::{ImportQuery, RequestActor, xlsx_response};
+use crate::api::{RequestActor, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
+use crate::work_xlsx_api::{ImportQuery, Kind, answer, template};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use gongfu_core::ops::brands::{
@@ -23,8 +24,6 @@ use gongfu_core::work::actor::Actor as Participant;
 use gongfu_core::{DataYear, DomainError, VillageCode};
 use gongfu_io::brands_xlsx;
 use gongfu_store::Snapshot;
-use gongfu_store::brands::OutputImportRow;
-use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -43,7 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/export/chain-outputs.xlsx", get(export_outputs))
         .route(
             "/api/v1/import/chain-outputs/template.xlsx",
-            get(outputs_template),
+            get(|st| template(st, Kind::ChainOutputs)),
         )
         .route("/api/v1/import/chain-outputs", post(import_outputs))
 }
@@ -79,78 +78,13 @@ async fn export_outputs(State(st): State<AppState>) -> Result<Response, ApiError
     Ok(xlsx_response(bytes, "产业链产值.xlsx"))
 }
 
-async fn outputs_template(State(st): State<AppState>) -> Result<Response, ApiError> {
-    let names: Vec<String> = st
-        .store
-        .chains()
-        .await?
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
-    let bytes = brands_xlsx::outputs_template(&names).map_err(io_err)?;
-    Ok(xlsx_response(bytes, "产业链产值导入模板.xlsx"))
-}
-
-/// Checks an output workbook (file rules, then the database) and with `apply` writes it, all
-/// or nothing.
-pub async fn run_output_import(
-    st: &AppState,
-    actor: &gongfu_store::Actor,
-    bytes: &[u8],
-    apply: bool,
-) -> Result<WorkImportReport, ApiError> {
-    let lines = match brands_xlsx::parse_outputs_xlsx(bytes) {
-        Ok(lines) => lines,
-        Err(errors) => {
-            return Ok(WorkImportReport {
-                errors: errors
-                    .into_iter()
-                    .map(|e| ImportRowError {
-                        row: e.row,
-                        column: e.column,
-                        value: e.value,
-                        reason: e.reason,
-                    })
-                    .collect(),
-                ..Default::default()
-            });
-        }
-    };
-    let rows: Vec<OutputImportRow> = lines
-        .into_iter()
-        .map(|l| OutputImportRow {
-            row: l.row,
-            chain: l.chain,
-            year: l.year,
-            value: l.value,
-            version: l.version,
-        })
-        .collect();
-    Ok(st.store.import_chain_outputs(actor, &rows, apply).await?)
-}
-
 async fn import_outputs(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let apply = match q.mode.as_deref().unwrap_or("dry_run") {
-        "dry_run" => false,
-        "apply" => true,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "mode「{other}」无效：应为 dry_run 或 apply"
-            )));
-        }
-    };
-    let report = run_output_import(&st, &actor, &body, apply).await?;
-    let status = if report.ok {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(report)).into_response())
+    answer(&st, &actor, Kind::ChainOutputs, &q, &body).await
 }
 
 /// The registry's actors by id, for naming them.

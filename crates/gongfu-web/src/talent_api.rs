@@ -5,11 +5,11 @@
 use crate::AppState;
 use crate::api::{RequestActor, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
-use crate::work_xlsx_api::{ImportQuery, refused};
+use crate::work_xlsx_api::{ImportQuery, Kind, answer, template};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gongfu_core::DomainError;
@@ -19,12 +19,9 @@ use gongfu_core::ops::talent::{
 };
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, ZoneId};
-use gongfu_io::RowError;
 use gongfu_io::talent_xlsx::{self, TalentNames};
-use gongfu_store::Actor;
 use gongfu_store::Snapshot;
 use gongfu_store::talent::{EntrepreneurFilter, TrainingFilter, TrainingZone};
-use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -65,11 +62,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/talent/import/trainings/template.xlsx",
-            get(|| template(Sheet::Trainings)),
+            get(|st| template(st, Kind::Trainings)),
         )
         .route(
             "/api/v1/talent/import/entrepreneurs/template.xlsx",
-            get(|| template(Sheet::Entrepreneurs)),
+            get(|st| template(st, Kind::Entrepreneurs)),
         )
         .route("/api/v1/talent/import/trainings", post(import_trainings))
         .route(
@@ -474,49 +471,12 @@ async fn add_review(
 
 // ---- Excel ----
 
-/// Which talent workbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sheet {
-    Trainings,
-    Entrepreneurs,
-}
-
-impl Sheet {
-    pub const ALL: [Sheet; 2] = [Sheet::Trainings, Sheet::Entrepreneurs];
-    pub fn key(self) -> &'static str {
-        match self {
-            Sheet::Trainings => "trainings",
-            Sheet::Entrepreneurs => "entrepreneurs",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Sheet::Trainings => "培训",
-            Sheet::Entrepreneurs => "创业人才",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Sheet> {
-        Sheet::ALL.into_iter().find(|k| k.key() == s)
-    }
-}
-
 fn io_err(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "export_failed",
         format!("生成 Excel 文件失败：{e}"),
     )
-}
-
-async fn template(kind: Sheet) -> Result<Response, ApiError> {
-    let (bytes, name) = match kind {
-        Sheet::Trainings => (talent_xlsx::trainings_template(), "培训导入模板.xlsx"),
-        Sheet::Entrepreneurs => (
-            talent_xlsx::entrepreneurs_template(),
-            "创业人才导入模板.xlsx",
-        ),
-    };
-    Ok(xlsx_response(bytes.map_err(io_err)?, name))
 }
 
 async fn export_trainings(
@@ -584,74 +544,13 @@ async fn export_entrepreneurs(
     ))
 }
 
-fn file_errors(errors: Vec<RowError>) -> WorkImportReport {
-    refused(
-        errors
-            .into_iter()
-            .map(|e| ImportRowError {
-                row: e.row,
-                column: e.column,
-                value: e.value,
-                reason: e.reason,
-            })
-            .collect(),
-    )
-}
-
-/// Checks a talent workbook against the file rules and the database, and with `apply`
-/// writes it, all or nothing.
-pub async fn run_talent_import(
-    st: &AppState,
-    actor: &Actor,
-    kind: Sheet,
-    bytes: &[u8],
-    apply: bool,
-) -> Result<WorkImportReport, ApiError> {
-    let today = st.today();
-    Ok(match kind {
-        Sheet::Trainings => match talent_xlsx::parse_trainings_xlsx(bytes, today) {
-            Ok(rows) => st.store.import_trainings(actor, &rows, apply).await?,
-            Err(e) => file_errors(e),
-        },
-        Sheet::Entrepreneurs => match talent_xlsx::parse_entrepreneurs_xlsx(bytes, today) {
-            Ok(rows) => st.store.import_entrepreneurs(actor, &rows, apply).await?,
-            Err(e) => file_errors(e),
-        },
-    })
-}
-
-async fn import_answer(
-    st: &AppState,
-    actor: &Actor,
-    kind: Sheet,
-    q: &ImportQuery,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    let apply = match q.mode.as_deref().unwrap_or("dry_run") {
-        "dry_run" => false,
-        "apply" => true,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "mode「{other}」无效：应为 dry_run 或 apply"
-            )));
-        }
-    };
-    let report = run_talent_import(st, actor, kind, body, apply).await?;
-    let status = if report.ok {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(report)).into_response())
-}
-
 async fn import_trainings(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    import_answer(&st, &actor, Sheet::Trainings, &q, &body).await
+    answer(&st, &actor, Kind::Trainings, &q, &body).await
 }
 
 async fn import_entrepreneurs(
@@ -660,5 +559,5 @@ async fn import_entrepreneurs(
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    import_answer(&st, &actor, Sheet::Entrepreneurs, &q, &body).await
+    answer(&st, &actor, Kind::Entrepreneurs, &q, &body).await
 }

@@ -5,10 +5,10 @@
 use crate::AppState;
 use crate::api::{RequestActor, file_response};
 use crate::error::{ApiError, JsonBody, PathParam};
+use crate::work_xlsx_api::{ImportQuery, Kind, answer, template};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -40,7 +40,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/zones/{id}/operation-plan/logo", get(logo))
         .route("/api/v1/export/team-kpis.xlsx", get(export_kpis))
-        .route("/api/v1/import/team-kpis/template.xlsx", get(kpi_template))
+        .route(
+            "/api/v1/import/team-kpis/template.xlsx",
+            get(|st| template(st, Kind::TeamKpis)),
+        )
         .route("/api/v1/import/team-kpis", post(import_kpis))
 }
 
@@ -459,57 +462,11 @@ async fn export_kpis(
     ))
 }
 
-async fn kpi_template() -> Result<Response, ApiError> {
-    Ok(crate::api::xlsx_response(
-        gongfu_io::teams_xlsx::kpi_template().map_err(io_err)?,
-        "运营绩效导入模板.xlsx",
-    ))
-}
-
-/// Checks (`mode=dry_run`, the default) or applies (`mode=apply`, all or nothing) a filled-in
-/// 运营绩效 workbook.
-pub async fn run_kpi_import(
-    st: &AppState,
-    actor: &gongfu_store::Actor,
-    body: &[u8],
-    apply: bool,
-) -> Result<gongfu_store::work::import::WorkImportReport, ApiError> {
-    match gongfu_io::teams_xlsx::parse_kpis_xlsx(body) {
-        Ok(rows) => Ok(st.store.import_team_kpis(actor, &rows, apply).await?),
-        Err(errors) => Ok(crate::work_xlsx_api::refused(
-            errors
-                .into_iter()
-                .map(|e| gongfu_store::work::import::ImportRowError {
-                    row: e.row,
-                    column: e.column,
-                    value: e.value,
-                    reason: e.reason,
-                })
-                .collect(),
-        )),
-    }
-}
-
 async fn import_kpis(
     State(st): State<AppState>,
     RequestActor(actor): RequestActor,
-    Query(q): Query<crate::work_xlsx_api::ImportQuery>,
+    Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let apply = match q.mode.as_deref().unwrap_or("dry_run") {
-        "dry_run" => false,
-        "apply" => true,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "mode「{other}」无效：应为 dry_run 或 apply"
-            )));
-        }
-    };
-    let report = run_kpi_import(&st, &actor, &body, apply).await?;
-    let status = if report.ok {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(report)).into_response())
+    answer(&st, &actor, Kind::TeamKpis, &q, &body).await
 }

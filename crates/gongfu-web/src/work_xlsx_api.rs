@@ -1,5 +1,7 @@
 //! The zone work workbooks over HTTP (片区工作 Excel 导入导出): 项目清单, 里程碑 and 待办事项
-//! exported with the list filters, their import templates, and the imports — a dry run that
+//! exported with the list filters, their import templates, and the imports of every workbook
+//! (those, 共富元素, 运营绩效, 产业链产值, 培训 and 创业人才; the others' routes are their
+//! modules', thin wrappers of [`answer`] and [`template`]) — a dry run that
 //! lists every row error (the file's own and those found against the database), then an apply
 //! that writes every row or none. Rows changing a record carry the 版本 they were exported
 //! at; a record changed since is a row error, never a silent overwrite.
@@ -21,7 +23,9 @@ use gongfu_core::work::project::Milestone;
 use gongfu_io::RowError;
 use gongfu_io::elements_xlsx::{self, ElementExportRow};
 use gongfu_io::work_xlsx::{self, WorkExport, snapshot_zone_names};
+use gongfu_io::{brands_xlsx, talent_xlsx, teams_xlsx};
 use gongfu_store::Actor;
+use gongfu_store::brands::OutputImportRow;
 use gongfu_store::element_import::ElementImportRow;
 use gongfu_store::work::import::{
     ActionImportRow, ImportRowError, MilestoneImportRow, ProjectImportRow, WorkImportReport,
@@ -42,19 +46,19 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/import/elements", post(import_elements))
         .route(
             "/api/v1/import/elements/template.xlsx",
-            get(|| template(Kind::Elements)),
+            get(|st| template(st, Kind::Elements)),
         )
         .route(
             "/api/v1/import/projects/template.xlsx",
-            get(|| template(Kind::Projects)),
+            get(|st| template(st, Kind::Projects)),
         )
         .route(
             "/api/v1/import/milestones/template.xlsx",
-            get(|| template(Kind::Milestones)),
+            get(|st| template(st, Kind::Milestones)),
         )
         .route(
             "/api/v1/import/actions/template.xlsx",
-            get(|| template(Kind::Actions)),
+            get(|st| template(st, Kind::Actions)),
         )
 }
 
@@ -66,19 +70,37 @@ pub enum Kind {
     Actions,
     /// 共富元素
     Elements,
+    /// 运营绩效 of operating teams
+    TeamKpis,
+    /// 产业链产值
+    ChainOutputs,
+    /// 培训
+    Trainings,
+    /// 创业人才
+    Entrepreneurs,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Projects,
         Kind::Milestones,
         Kind::Actions,
         Kind::Elements,
+        Kind::TeamKpis,
+        Kind::ChainOutputs,
+        Kind::Trainings,
+        Kind::Entrepreneurs,
     ];
     /// The zone work workbooks (片区工作).
     pub const WORK: [Kind; 3] = [Kind::Projects, Kind::Milestones, Kind::Actions];
     /// The operations workbooks (运营与人才).
-    pub const OPS: [Kind; 1] = [Kind::Elements];
+    pub const OPS: [Kind; 5] = [
+        Kind::Elements,
+        Kind::TeamKpis,
+        Kind::ChainOutputs,
+        Kind::Trainings,
+        Kind::Entrepreneurs,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -86,6 +108,10 @@ impl Kind {
             Kind::Milestones => "milestones",
             Kind::Actions => "actions",
             Kind::Elements => "elements",
+            Kind::TeamKpis => "team-kpis",
+            Kind::ChainOutputs => "chain-outputs",
+            Kind::Trainings => "trainings",
+            Kind::Entrepreneurs => "entrepreneurs",
         }
     }
 
@@ -93,23 +119,60 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.key() == s)
     }
 
-    /// The sheet's name: 项目清单, 里程碑, 待办事项.
+    /// The sheet's name: 项目清单, 里程碑, 待办事项, 共富元素, 运营绩效, 产业链产值, 培训,
+    /// 创业人才.
     pub fn label(self) -> &'static str {
         match self {
             Kind::Projects => work_xlsx::PROJECTS_SHEET,
             Kind::Milestones => work_xlsx::MILESTONES_SHEET,
             Kind::Actions => work_xlsx::ACTIONS_SHEET,
             Kind::Elements => elements_xlsx::ELEMENTS_SHEET,
+            Kind::TeamKpis => teams_xlsx::KPI_SHEET,
+            Kind::ChainOutputs => brands_xlsx::OUTPUT_SHEET,
+            Kind::Trainings => talent_xlsx::TRAININGS_SHEET,
+            Kind::Entrepreneurs => talent_xlsx::PEOPLE_SHEET,
+        }
+    }
+
+    /// Where the import template is downloaded.
+    pub fn template_url(self) -> String {
+        match self {
+            Kind::Trainings | Kind::Entrepreneurs => {
+                format!("/api/v1/talent/import/{}/template.xlsx", self.key())
+            }
+            _ => format!("/api/v1/import/{}/template.xlsx", self.key()),
+        }
+    }
+
+    /// Where the existing records are exported.
+    pub fn export_url(self) -> String {
+        match self {
+            Kind::Trainings | Kind::Entrepreneurs => format!("/api/v1/talent/{}.xlsx", self.key()),
+            _ => format!("/api/v1/export/{}.xlsx", self.key()),
         }
     }
 }
 
-async fn template(kind: Kind) -> Result<Response, ApiError> {
+/// The import template of a workbook (产业链产值 lists the registered chains).
+pub async fn template(State(st): State<AppState>, kind: Kind) -> Result<Response, ApiError> {
     let bytes = match kind {
         Kind::Projects => work_xlsx::projects_template(),
         Kind::Milestones => work_xlsx::milestones_template(),
         Kind::Actions => work_xlsx::actions_template(),
         Kind::Elements => elements_xlsx::elements_template(),
+        Kind::TeamKpis => teams_xlsx::kpi_template(),
+        Kind::ChainOutputs => {
+            let names: Vec<String> = st
+                .store
+                .chains()
+                .await?
+                .into_iter()
+                .map(|c| c.name)
+                .collect();
+            brands_xlsx::outputs_template(&names)
+        }
+        Kind::Trainings => talent_xlsx::trainings_template(),
+        Kind::Entrepreneurs => talent_xlsx::entrepreneurs_template(),
     }
     .map_err(io_err)?;
     Ok(xlsx_response(
@@ -230,15 +293,10 @@ pub struct ImportQuery {
     pub mode: Option<String>,
 }
 
-fn store_errors(errors: Vec<RowError>) -> Vec<ImportRowError> {
+pub(crate) fn store_errors(errors: Vec<RowError>) -> Vec<ImportRowError> {
     errors
         .into_iter()
-        .map(|e| ImportRowError {
-            row: e.row,
-            column: e.column,
-            value: e.value,
-            reason: e.reason,
-        })
+        .map(|e| ImportRowError::new(e.row, &e.column, e.value, e.reason))
         .collect()
 }
 
@@ -266,18 +324,16 @@ fn spec_or_error<T>(
     match parsed {
         Ok(s) => Some(s),
         Err(es) => {
-            errors.extend(es.into_iter().map(|e| ImportRowError {
-                row,
-                column: String::new(),
-                value: String::new(),
-                reason: e.message,
-            }));
+            errors.extend(
+                es.into_iter()
+                    .map(|e| ImportRowError::new(row, "", "", e.message)),
+            );
             None
         }
     }
 }
 
-/// Checks a zone work workbook against the file rules and the database, and with `apply`
+/// Checks a workbook against the file rules and the database, and with `apply`
 /// writes it, all or nothing.
 pub async fn run_work_import(
     st: &AppState,
@@ -379,6 +435,34 @@ pub async fn run_work_import(
             }
             st.store.import_elements(actor, &rows, apply).await?
         }
+        Kind::TeamKpis => match teams_xlsx::parse_kpis_xlsx(bytes) {
+            Ok(rows) => st.store.import_team_kpis(actor, &rows, apply).await?,
+            Err(e) => refused(store_errors(e)),
+        },
+        Kind::ChainOutputs => match brands_xlsx::parse_outputs_xlsx(bytes) {
+            Ok(lines) => {
+                let rows: Vec<OutputImportRow> = lines
+                    .into_iter()
+                    .map(|l| OutputImportRow {
+                        row: l.row,
+                        chain: l.chain,
+                        year: l.year,
+                        value: l.value,
+                        version: l.version,
+                    })
+                    .collect();
+                st.store.import_chain_outputs(actor, &rows, apply).await?
+            }
+            Err(e) => refused(store_errors(e)),
+        },
+        Kind::Trainings => match talent_xlsx::parse_trainings_xlsx(bytes, st.today()) {
+            Ok(rows) => st.store.import_trainings(actor, &rows, apply).await?,
+            Err(e) => refused(store_errors(e)),
+        },
+        Kind::Entrepreneurs => match talent_xlsx::parse_entrepreneurs_xlsx(bytes, st.today()) {
+            Ok(rows) => st.store.import_entrepreneurs(actor, &rows, apply).await?,
+            Err(e) => refused(store_errors(e)),
+        },
     };
     Ok(report)
 }
@@ -393,7 +477,8 @@ fn mode(q: &ImportQuery) -> Result<bool, ApiError> {
     }
 }
 
-async fn answer(
+/// The JSON answer of an import: the report, 200 when it passed, 422 when it did not.
+pub(crate) async fn answer(
     st: &AppState,
     actor: &Actor,
     kind: Kind,

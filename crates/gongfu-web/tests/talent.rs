@@ -479,7 +479,7 @@ async fn excel_round_trip_with_versions_all_or_nothing() {
     let r: Value = serde_json::from_slice(&b).unwrap();
     assert_eq!(r["errors"][0]["column"], "片区编号");
     // The page offers the import.
-    let (s, b) = app.get("/talent/import").await;
+    let (s, b) = app.get("/ops/import").await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8_lossy(&b).contains("/api/v1/talent/import/trainings/template.xlsx"));
 }
@@ -524,7 +524,7 @@ async fn the_import_page_checks_then_applies() {
     let post = |fields: Vec<(&'static str, String)>, file: Option<Vec<u8>>| {
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (ct, body) = multipart(&f, file.as_deref());
-        axum::http::Request::post("/talent/import/trainings")
+        axum::http::Request::post("/ops/import/trainings")
             .header("content-type", ct)
             .body(axum::body::Body::from(body))
             .unwrap()

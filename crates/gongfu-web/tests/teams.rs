@@ -681,8 +681,12 @@ async fn the_kpi_sheet_imports_all_or_nothing() {
     let (s, t) = app.get("/api/v1/import/team-kpis/template.xlsx").await;
     assert_eq!(s, StatusCode::OK);
     assert!(t.starts_with(b"PK"));
+    // The old page's address leads to its section of the one import page.
     let (s, _) = app.get("/teams/import").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, page) = app.get("/ops/import").await;
     assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&page).contains("import-form-team-kpis"));
     // The page: a dry run shows 检查通过 and carries the file to 确认导入.
     let file = kpi_book(&[row(&[
         "某文旅运营公司",
@@ -704,7 +708,7 @@ async fn the_kpi_sheet_imports_all_or_nothing() {
     body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kpi.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     body.extend(&file);
     body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = axum::http::Request::post("/teams/import")
+    let req = axum::http::Request::post("/ops/import/team-kpis")
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),

@@ -56,6 +56,17 @@ pub struct ImportRowError {
     pub reason: String,
 }
 
+impl ImportRowError {
+    pub fn new(row: usize, column: &str, value: impl ToString, reason: impl Into<String>) -> Self {
+        ImportRowError {
+            row,
+            column: column.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// What an import found, and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct WorkImportReport {
@@ -71,6 +82,16 @@ pub struct WorkImportReport {
     /// Rows the same as the database, left alone.
     pub unchanged: usize,
     pub errors: Vec<ImportRowError>,
+}
+
+impl WorkImportReport {
+    /// The report of an import of `rows` rows, before any check.
+    pub fn for_rows(rows: usize) -> Self {
+        WorkImportReport {
+            rows,
+            ..WorkImportReport::default()
+        }
+    }
 }
 
 /// A 项目清单 row: a new project, or (with its id and the version the file was exported at) a
@@ -115,12 +136,7 @@ struct Errors(Vec<ImportRowError>);
 
 impl Errors {
     fn add(&mut self, row: usize, column: &str, value: impl ToString, reason: impl Into<String>) {
-        self.0.push(ImportRowError {
-            row,
-            column: column.to_string(),
-            value: value.to_string(),
-            reason: reason.into(),
-        });
+        self.0.push(ImportRowError::new(row, column, value, reason));
     }
 
     /// Reports (once per row) an 编号 given twice.
@@ -234,10 +250,7 @@ impl Store {
         for m in self.milestones().await? {
             milestones.entry(m.project).or_default().push(m);
         }
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..WorkImportReport::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut errors = Errors::default();
         let mut seen = HashSet::new();
         let mut writes = Vec::new();
@@ -410,10 +423,7 @@ impl Store {
             .map(|m| (m.id, m))
             .collect();
         drop(conn);
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..WorkImportReport::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut errors = Errors::default();
         let mut seen = HashSet::new();
         let mut writes = Vec::new();
@@ -535,10 +545,7 @@ impl Store {
             .map(|a| (a.id, a))
             .collect();
         drop(conn);
-        let mut report = WorkImportReport {
-            rows: rows.len(),
-            ..WorkImportReport::default()
-        };
+        let mut report = WorkImportReport::for_rows(rows.len());
         let mut errors = Errors::default();
         let mut seen = HashSet::new();
         let mut writes = Vec::new();

@@ -3,20 +3,17 @@
 //! project, the support applied for with its approval (批准 / 驳回 for an administrator other
 //! than the applicant), the yearly reviews and the 以奖代补 awards resting on them.
 
-use super::villages::messages;
 use super::villages::{Opt, opt};
 use super::work::zone_opts;
 use super::{Layout, error_status, field_errors, form_pairs, form_value};
 use crate::AppState;
 use crate::api::RequestActor;
 use crate::error::{ApiError, PageError};
-use crate::talent_api::{EntrepreneurQuery, Sheet, TrainingQuery, hours_text, run_talent_import};
-use crate::work_xlsx_api::refused;
+use crate::talent_api::{EntrepreneurQuery, TrainingQuery, hours_text};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,7 +25,6 @@ use gongfu_core::ops::talent::{
 };
 use gongfu_core::village::date_string;
 use gongfu_core::{Fen, ZoneId};
-use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use gongfu_store::{Actor, Snapshot};
 use serde::Deserialize;
 use time::Date;
@@ -52,8 +48,6 @@ pub fn routes() -> Router<AppState> {
         .route("/talent/entrepreneurs/{id}/supports", post(support_submit))
         .route("/talent/entrepreneurs/{id}/reviews", post(review_submit))
         .route("/talent/supports/{id}/decision", post(decision_submit))
-        .route("/talent/import", get(import_page))
-        .route("/talent/import/{kind}", post(import_submit))
 }
 
 fn yuan(f: Fen) -> String {
@@ -1036,114 +1030,4 @@ pub async fn decision_submit(
             Ok((status, page).into_response())
         }
     }
-}
-
-// ---- Excel import page ----
-
-/// One workbook's section of `/talent/import`.
-pub struct ImportSection {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub template_url: String,
-    pub export_url: String,
-    pub note: &'static str,
-    pub report: Option<WorkImportReport>,
-    pub file_name: String,
-    /// The checked file, hex-encoded, carried by the 确认导入 form.
-    pub data: String,
-}
-
-impl ImportSection {
-    fn new(kind: Sheet) -> ImportSection {
-        ImportSection {
-            key: kind.key(),
-            label: kind.label(),
-            template_url: format!("/api/v1/talent/import/{}/template.xlsx", kind.key()),
-            export_url: format!("/api/v1/talent/{}.xlsx", kind.key()),
-            note: match kind {
-                Sheet::Trainings => {
-                    "每行一场培训。片区编号留空为全区性培训（仅区管理员）。修改已有培训请先导出，在导出文件上修改，保留培训编号和版本。"
-                }
-                Sheet::Entrepreneurs => {
-                    "每行一位创业人才，按所在村代码归入该村所属片区。扶持申请与审批、年度考评在平台的创业人才页面办理，不能导入。修改请先导出，保留人才编号和版本。"
-                }
-            },
-            report: None,
-            file_name: String::new(),
-            data: String::new(),
-        }
-    }
-    pub fn can_apply(&self) -> bool {
-        self.report.as_ref().is_some_and(|r| r.ok && !r.applied)
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "talent_import.html")]
-pub struct TalentImportPage {
-    pub layout: Layout,
-    pub sections: Vec<ImportSection>,
-}
-
-pub async fn import_page(State(st): State<AppState>) -> Result<TalentImportPage, PageError> {
-    let snap = st.store.snapshot().await?;
-    Ok(TalentImportPage {
-        layout: Layout::new("人才共创 Excel 导入导出", "ops", snap.is_demo),
-        sections: Sheet::ALL.into_iter().map(ImportSection::new).collect(),
-    })
-}
-
-fn one_error(reason: String) -> WorkImportReport {
-    refused(vec![ImportRowError {
-        row: 0,
-        column: String::new(),
-        value: String::new(),
-        reason,
-    }])
-}
-
-pub async fn import_submit(
-    State(st): State<AppState>,
-    RequestActor(actor): RequestActor,
-    Path(kind): Path<String>,
-    form: Multipart,
-) -> Result<Response, PageError> {
-    let kind = Sheet::parse(&kind).ok_or_else(|| ApiError::not_found("没有这种导入"))?;
-    let super::ImportForm {
-        mode,
-        file_name,
-        bytes,
-    } = super::read_import_form(form).await?;
-    let report = if bytes.is_empty() {
-        one_error("请先选择要上传的文件".into())
-    } else {
-        match run_talent_import(&st, &actor, kind, &bytes, mode == "apply").await {
-            Ok(r) => r,
-            Err(e) => one_error(messages(e).join("；")),
-        }
-    };
-    let status = if report.ok {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut sections: Vec<ImportSection> = Sheet::ALL.into_iter().map(ImportSection::new).collect();
-    if let Some(s) = sections.iter_mut().find(|s| s.key == kind.key()) {
-        s.data = if report.ok && !report.applied {
-            super::hex_encode(&bytes)
-        } else {
-            String::new()
-        };
-        s.file_name = file_name;
-        s.report = Some(report);
-    }
-    let snap = st.store.snapshot().await?;
-    Ok((
-        status,
-        TalentImportPage {
-            layout: Layout::new("人才共创 Excel 导入导出", "ops", snap.is_demo),
-            sections,
-        },
-    )
-        .into_response())
 }

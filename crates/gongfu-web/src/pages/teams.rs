@@ -31,7 +31,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/teams", get(list).post(create_submit))
         .route("/teams/new", get(new_form))
-        .route("/teams/import", get(import_page).post(import_submit))
         .route("/teams/{id}", get(detail))
         .route("/teams/{id}/edit", get(edit_form).post(edit_submit))
         .route("/teams/{id}/kpis", post(kpi_submit))
@@ -1086,76 +1085,4 @@ pub async fn plan_submit(
             Ok((status, page).into_response())
         }
     }
-}
-
-// ---------------------------------------------------------------- Excel
-
-#[derive(Template, WebTemplate)]
-#[template(path = "team_import.html")]
-pub struct ImportPage {
-    pub layout: Layout,
-    pub report: Option<gongfu_store::work::import::WorkImportReport>,
-    pub file_name: String,
-    /// The checked workbook, hex-encoded, for 确认导入 (empty otherwise).
-    pub data: String,
-}
-
-pub async fn import_page(State(st): State<AppState>) -> Result<ImportPage, PageError> {
-    let snap = st.store.snapshot().await?;
-    Ok(ImportPage {
-        layout: Layout::new("运营绩效导入", "ops", snap.is_demo),
-        report: None,
-        file_name: String::new(),
-        data: String::new(),
-    })
-}
-
-pub async fn import_submit(
-    State(st): State<AppState>,
-    RequestActor(actor): RequestActor,
-    form: Multipart,
-) -> Result<Response, PageError> {
-    let super::ImportForm {
-        mode,
-        file_name,
-        bytes,
-    } = super::read_import_form(form).await?;
-    let one = |reason: String| gongfu_store::work::import::WorkImportReport {
-        errors: vec![gongfu_store::work::import::ImportRowError {
-            row: 0,
-            column: String::new(),
-            value: String::new(),
-            reason,
-        }],
-        ..Default::default()
-    };
-    let report = if bytes.is_empty() {
-        one("请先选择要上传的文件".into())
-    } else {
-        match crate::teams_api::run_kpi_import(&st, &actor, &bytes, mode == "apply").await {
-            Ok(r) => r,
-            Err(e) => one(e.message),
-        }
-    };
-    let status = if report.ok {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let snap = st.store.snapshot().await?;
-    let data = if report.ok && !report.applied {
-        super::hex_encode(&bytes)
-    } else {
-        String::new()
-    };
-    Ok((
-        status,
-        ImportPage {
-            layout: Layout::new("运营绩效导入", "ops", snap.is_demo),
-            report: Some(report),
-            file_name,
-            data,
-        },
-    )
-        .into_response())
 }

@@ -1,5 +1,5 @@
-//! Excel 导入导出 pages: 片区工作 (项目清单, 里程碑, 待办事项) and 运营与人才 (共富元素),
-//! each with its template, its export and an upload form. An upload is first checked (试导入:
+//! Excel 导入导出 pages: 片区工作 (项目清单, 里程碑, 待办事项) and 运营与人才 (共富元素,
+//! 运营绩效, 产业链产值, 培训, 创业人才), each with its template, its export and an upload form. An upload is first checked (试导入:
 //! every row error, from the file and against the database, by row and column); when it
 //! passes, 确认导入 sends the checked file back and it is written all or nothing.
 
@@ -14,7 +14,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 
@@ -30,6 +30,15 @@ pub fn routes() -> Router<AppState> {
             "/ops/import/{kind}",
             post(|st, a, k, f| submit(st, a, k, f, Group::Ops)),
         )
+        // The pages these workbooks had before they joined /ops/import.
+        .route("/teams/import", get(|| moved(Kind::TeamKpis)))
+        .route("/chains/import", get(|| moved(Kind::ChainOutputs)))
+        .route("/talent/import", get(|| moved(Kind::Trainings)))
+}
+
+/// An old import page's address: its section of `/ops/import`.
+async fn moved(kind: Kind) -> Redirect {
+    Redirect::to(&format!("/ops/import#import-{}", kind.key()))
 }
 
 /// Which page of workbooks: 片区工作 or 运营与人才.
@@ -58,6 +67,9 @@ pub struct Section {
     pub template_url: String,
     pub export_url: String,
     pub note: &'static str,
+    /// Who is offered the upload form (a `Layout::can` key); empty: everyone the page shows
+    /// it to.
+    pub upload_role: &'static str,
     /// The report of the upload just made, in this section.
     pub report: Option<WorkImportReport>,
     pub file_name: String,
@@ -70,8 +82,8 @@ impl Section {
         Section {
             key: kind.key(),
             label: kind.label(),
-            template_url: format!("/api/v1/import/{}/template.xlsx", kind.key()),
-            export_url: format!("/api/v1/export/{}.xlsx", kind.key()),
+            template_url: kind.template_url(),
+            export_url: kind.export_url(),
             note: match kind {
                 Kind::Projects => {
                     "每行一个项目。新增项目的项目编号和版本留空；修改已有项目请先导出，在导出文件上修改，保留编号和版本。状态只能按流程推进。"
@@ -85,6 +97,24 @@ impl Section {
                 Kind::Elements => {
                     "每行一个共富元素（工坊、市集、基地、学堂、驿站、食堂、品牌）。新增的定位在所在村；修改请先导出，保留编号和版本。停办请填写停办日期。"
                 }
+                Kind::TeamKpis => {
+                    "每行填写一个团队在一个片区一年的绩效（团队、片区名称须与平台一致，片区须是该团队的服务片区）。修改已填报的年度须保留导出文件中的版本。"
+                }
+                Kind::ChainOutputs => {
+                    "每行一个产业链一个年份：产业链、年份、产值（元）、版本。产业链名称须与平台登记的一致；修改已填报的年份须保留导出文件中的版本。"
+                }
+                Kind::Trainings => {
+                    "每行一场培训。片区编号留空为全区性培训（仅区管理员）。修改已有培训请先导出，在导出文件上修改，保留培训编号和版本。"
+                }
+                Kind::Entrepreneurs => {
+                    "每行一位创业人才，按所在村代码归入该村所属片区。扶持申请与审批、年度考评在平台的创业人才页面办理，不能导入。修改请先导出，保留人才编号和版本。"
+                }
+            },
+            // Only the administrator writes chain output.
+            upload_role: if kind == Kind::ChainOutputs {
+                "admin"
+            } else {
+                ""
             },
             report: None,
             file_name: String::new(),
@@ -128,7 +158,7 @@ async fn import_page(
             "ops",
             "/ops/import",
             ("/ops", "运营与人才"),
-            "共富元素",
+            "共富元素 · 运营绩效 · 产业链产值 · 培训 · 创业人才",
         ),
     };
     Ok(WorkImportPage {
@@ -147,12 +177,7 @@ pub async fn page(State(st): State<AppState>, group: Group) -> Result<Response, 
 }
 
 fn one_error(reason: String) -> WorkImportReport {
-    refused(vec![ImportRowError {
-        row: 0,
-        column: String::new(),
-        value: String::new(),
-        reason,
-    }])
+    refused(vec![ImportRowError::new(0, "", "", reason)])
 }
 
 pub async fn submit(
