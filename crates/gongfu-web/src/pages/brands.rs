@@ -461,26 +461,19 @@ async fn update_licence(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/brands/{brand}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
                 let now = LicenceForm::of(&current);
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：授权期限 {} 至 {}{}。再次保存将以您的输入替换。",
-                        now.from,
-                        now.to,
-                        if now.revoked_on.is_empty() {
-                            String::new()
-                        } else {
-                            format!("，{} 撤销", now.revoked_on)
-                        }
-                    ),
-                ));
-                v.version = current.version;
-            }
+                format!(
+                    "当前内容：授权期限 {} 至 {}{}。",
+                    now.from,
+                    now.to,
+                    if now.revoked_on.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，{} 撤销", now.revoked_on)
+                    }
+                )
+            });
             Ok((status, licence_form(&st, brand, id, v, errors).await?).into_response())
         }
     }
@@ -561,28 +554,12 @@ fn brand_form(
 ) -> BrandFormPage {
     let mut kinds = vec![opt("", "请选择类别", &v.kind)];
     kinds.extend(BrandKind::ALL.map(|k| opt(k.key(), k.label(), &v.kind)));
+    let f = super::form_frame(id, "编辑品牌", "登记品牌", &v.name, "/brands");
     BrandFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑品牌"
-            } else {
-                "登记品牌"
-            },
-            "ops",
-            demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑品牌：{}", v.name),
-            None => "登记品牌".into(),
-        },
-        action: match id {
-            Some(i) => format!("/brands/{i}/edit"),
-            None => "/brands".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/brands/{i}"),
-            None => "/brands".into(),
-        },
+        layout: Layout::new(f.title, "ops", demo),
+        heading: f.heading,
+        action: f.action,
+        cancel: f.cancel,
         kinds,
         v,
         errors,
@@ -653,25 +630,18 @@ async fn update_brand(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/brands/{id}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：{}「{}」{}。再次保存将以您的输入替换。",
-                        current.kind.label(),
-                        current.name,
-                        current
-                            .gi
-                            .as_ref()
-                            .map(|g| format!("，地理标志 {}", g.number))
-                            .unwrap_or_default()
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：{}「{}」{}。",
+                    current.kind.label(),
+                    current.name,
+                    current
+                        .gi
+                        .as_ref()
+                        .map(|g| format!("，地理标志 {}", g.number))
+                        .unwrap_or_default()
+                )
+            });
             let snap = st.store.snapshot().await?;
             Ok((status, brand_form(snap.is_demo, Some(id), v, errors)).into_response())
         }
@@ -1248,28 +1218,12 @@ async fn chain_form(
             .iter()
             .map(|b| opt(b.id.to_string(), b.name.clone(), &v.brand)),
     );
+    let f = super::form_frame(id, "编辑产业链", "登记产业链", &v.name, "/chains");
     Ok(ChainFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑产业链"
-            } else {
-                "登记产业链"
-            },
-            "ops",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑产业链：{}", v.name),
-            None => "登记产业链".into(),
-        },
-        action: match id {
-            Some(i) => format!("/chains/{i}/edit"),
-            None => "/chains".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/chains/{i}"),
-            None => "/chains".into(),
-        },
+        layout: Layout::new(f.title, "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
+        cancel: f.cancel,
         links: v
             .links
             .into_iter()
@@ -1345,22 +1299,15 @@ async fn update_chain(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/chains/{id}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：「{}」，{} 个环节、{} 个村、{} 个主体。再次保存将以您的输入替换。",
-                        current.name,
-                        current.links.len(),
-                        current.villages().len(),
-                        current.actors().len()
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：「{}」，{} 个环节、{} 个村、{} 个主体。",
+                    current.name,
+                    current.links.len(),
+                    current.villages().len(),
+                    current.actors().len()
+                )
+            });
             Ok((status, chain_form(&st, Some(id), v, errors).await?).into_response())
         }
     }

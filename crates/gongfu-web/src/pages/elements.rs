@@ -215,24 +215,11 @@ fn form_page(
 ) -> ElementFormPage {
     let mut kinds = vec![opt("", "请选择类型", &v.kind)];
     kinds.extend(ElementType::ALL.map(|k| opt(k.key(), k.label(), &v.kind)));
+    let f = super::form_frame(id, "编辑共富元素", "登记共富元素", &v.name, "/elements");
     ElementFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑共富元素"
-            } else {
-                "登记共富元素"
-            },
-            "ops",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑共富元素：{}", v.name),
-            None => "登记共富元素".into(),
-        },
-        action: match id {
-            Some(i) => format!("/elements/{i}/edit"),
-            None => "/elements".into(),
-        },
+        layout: Layout::new(f.title, "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         groups: village_groups(snap, day, &v.village_code),
         kinds,
         v,
@@ -321,25 +308,22 @@ pub async fn edit_submit(
         Ok(()) => Ok(Redirect::to("/elements").into_response()),
         Err(e) => {
             let snap = st.store.snapshot().await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
                 let now = ElementForm::of(&current);
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：{}「{}」，就业 {} 人（低收入 {} 人），开业 {}{}。再次保存将以您的输入替换。",
-                        current.kind.label(),
-                        now.name,
-                        now.jobs,
-                        now.low_income_jobs,
-                        now.opened_on,
-                        if now.closed_on.is_empty() { String::new() } else { format!("，停办 {}", now.closed_on) }
-                    ),
-                ));
-                v.version = current.version;
-            }
+                format!(
+                    "当前内容：{}「{}」，就业 {} 人（低收入 {} 人），开业 {}{}。",
+                    current.kind.label(),
+                    now.name,
+                    now.jobs,
+                    now.low_income_jobs,
+                    now.opened_on,
+                    if now.closed_on.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，停办 {}", now.closed_on)
+                    }
+                )
+            });
             Ok((status, form_page(&snap, st.today(), Some(id), v, errors)).into_response())
         }
     }

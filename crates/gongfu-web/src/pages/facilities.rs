@@ -575,24 +575,11 @@ fn form_page(
         Some(f) => format!("编辑设施：{}", f.name),
         None => "新增设施".into(),
     };
+    let f = super::form_frame(id, "编辑设施", "新增设施", "", "/facilities");
     FacilityFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑设施"
-            } else {
-                "新增设施"
-            },
-            "facilities",
-            snap.is_demo,
-        ),
-        action: match id {
-            Some(i) => format!("/facilities/{i}/edit"),
-            None => "/facilities".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/facilities/{i}"),
-            None => "/facilities".into(),
-        },
+        layout: Layout::new(f.title, "facilities", snap.is_demo),
+        action: f.action,
+        cancel: f.cancel,
         heading,
         v,
         kinds,

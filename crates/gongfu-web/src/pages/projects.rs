@@ -337,26 +337,13 @@ async fn form_page(
         .map(|s| opt(s.key(), s.label(), &status))
         .collect();
     let origin = origin_label(st, zone, parse_origin(&v.origin)).await?;
+    let f = super::form_frame(id, "编辑项目", "新建项目", &v.draft.name, "/projects");
     Ok(ProjectFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑项目"
-            } else {
-                "新建项目"
-            },
-            "work",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑项目：{}", v.draft.name),
-            None => "新建项目".into(),
-        },
-        action: match id {
-            Some(i) => format!("/projects/{i}/edit"),
-            None => "/projects".into(),
-        },
+        layout: Layout::new(f.title, "work", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         cancel: match id {
-            Some(i) => format!("/projects/{i}"),
+            Some(_) => f.cancel,
             None => format!("/projects?zone={zone}"),
         },
         new: id.is_none(),
@@ -488,24 +475,17 @@ pub async fn edit_submit(
         Err(e) => {
             let snap = st.store.snapshot().await?;
             let current = project_or_404(&st, id).await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
                 let now = ProjectDraftView::of(&current);
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：名称「{}」，牵头单位「{}」，计划完工 {}，计划投资 {} 万元，状态「{}」。再次保存将以您的输入替换。",
-                        now.name,
-                        now.lead_unit,
-                        if now.end.is_empty() { "—" } else { &now.end },
-                        money(current.investment.planned_total()),
-                        current.status.label()
-                    ),
-                ));
-                v.version = current.version;
-            }
+                format!(
+                    "当前内容：名称「{}」，牵头单位「{}」，计划完工 {}，计划投资 {} 万元，状态「{}」。",
+                    now.name,
+                    now.lead_unit,
+                    if now.end.is_empty() { "—" } else { &now.end },
+                    money(current.investment.planned_total()),
+                    current.status.label()
+                )
+            });
             v.zone = current.zone.to_string();
             Ok((status, form_page(&st, &snap, Some(id), v, errors).await?).into_response())
         }

@@ -311,17 +311,11 @@ fn training_form(
 ) -> TrainingFormPage {
     let mut zones = vec![opt("", "全区（全区性培训，仅区管理员）", &v.zone)];
     zones.extend(zone_opts(snap, day, &v.zone));
-    let heading = match id {
-        Some(_) => format!("编辑培训：{}", v.topic),
-        None => "登记培训".into(),
-    };
+    let f = super::form_frame(id, "编辑培训", "登记培训", &v.topic, "/talent/trainings");
     TrainingFormPage {
-        layout: Layout::new(heading.clone(), "ops", snap.is_demo),
-        heading,
-        action: match id {
-            Some(i) => format!("/talent/trainings/{i}/edit"),
-            None => "/talent/trainings".into(),
-        },
+        layout: Layout::new(f.heading.clone(), "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         zones,
         audiences: vec![
             "村党组织书记",
@@ -413,23 +407,16 @@ pub async fn training_update(
         Ok(()) => Ok(Redirect::to("/talent#trainings").into_response()),
         Err(e) => {
             let snap = st.store.snapshot().await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：{}「{}」，{}，{} 人参训，{} 学时。再次保存将以您的输入替换。",
-                        zone_label(&snap, current.zone),
-                        current.topic,
-                        date_string(current.held_on),
-                        current.attendees,
-                        hours_text(current.hours_tenths)
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：{}「{}」，{}，{} 人参训，{} 学时。",
+                    zone_label(&snap, current.zone),
+                    current.topic,
+                    date_string(current.held_on),
+                    current.attendees,
+                    hours_text(current.hours_tenths)
+                )
+            });
             Ok((
                 status,
                 training_form(&snap, st.today(), Some(id), v, errors),
@@ -556,19 +543,19 @@ fn person_form(
 ) -> PersonFormPage {
     let mut kinds = vec![opt("", "请选择类型", &v.kind)];
     kinds.extend(EntrepreneurKind::ALL.map(|k| opt(k.key(), k.label(), &v.kind)));
-    let heading = match id {
-        Some(_) => format!("编辑创业人才：{}", v.name),
-        None => "登记创业人才".into(),
-    };
+    let f = super::form_frame(
+        id,
+        "编辑创业人才",
+        "登记创业人才",
+        &v.name,
+        "/talent/entrepreneurs",
+    );
     PersonFormPage {
-        layout: Layout::new(heading.clone(), "ops", snap.is_demo),
-        heading,
-        action: match id {
-            Some(i) => format!("/talent/entrepreneurs/{i}/edit"),
-            None => "/talent/entrepreneurs".into(),
-        },
+        layout: Layout::new(f.heading.clone(), "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         cancel: match id {
-            Some(i) => format!("/talent/entrepreneurs/{i}"),
+            Some(_) => f.cancel,
             None => "/talent?view=people#entrepreneurs".into(),
         },
         groups: zone_groups(snap, day, &v.village_code),
@@ -658,24 +645,18 @@ pub async fn person_update(
         Ok(()) => Ok(Redirect::to(&format!("/talent/entrepreneurs/{id}")).into_response()),
         Err(e) => {
             let snap = st.store.snapshot().await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                let p = &current.person;
-                errors.push((
-                    String::new(),
+            let (status, errors) =
+                super::save_failed(e, &mut v.version, current.person.version, || {
+                    let p = &current.person;
                     format!(
-                        "当前内容：{}（{}），项目「{}」，孵化平台「{}」，{} 起。再次保存将以您的输入替换。",
+                        "当前内容：{}（{}），项目「{}」，孵化平台「{}」，{} 起。",
                         p.name,
                         p.kind.label(),
                         p.project,
                         p.incubator,
                         date_string(p.since)
-                    ),
-                ));
-                v.version = p.version;
-            }
+                    )
+                });
             Ok((status, person_form(&snap, st.today(), Some(id), v, errors)).into_response())
         }
     }

@@ -335,28 +335,12 @@ async fn form_page(
             .iter()
             .map(|a| opt(a.id.to_string(), a.name.clone(), &v.actor)),
     );
+    let f = super::form_frame(id, "编辑运营团队", "登记运营团队", &v.name, "/teams");
     Ok(TeamFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑运营团队"
-            } else {
-                "登记运营团队"
-            },
-            "ops",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑运营团队：{}", v.name),
-            None => "登记运营团队".into(),
-        },
-        action: match id {
-            Some(i) => format!("/teams/{i}/edit"),
-            None => "/teams".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/teams/{i}"),
-            None => "/teams".into(),
-        },
+        layout: Layout::new(f.title, "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
+        cancel: f.cancel,
         types: BusinessType::ALL
             .iter()
             .map(|b| TypeBox {
@@ -421,22 +405,15 @@ pub async fn edit_submit(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/teams/{id}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：「{}」，合同期 {} 至 {}，服务 {} 个片区。再次保存将以您的输入替换。",
-                        current.name,
-                        date_string(current.contract_start),
-                        date_string(current.contract_end),
-                        current.zones.len()
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：「{}」，合同期 {} 至 {}，服务 {} 个片区。",
+                    current.name,
+                    date_string(current.contract_start),
+                    date_string(current.contract_end),
+                    current.zones.len()
+                )
+            });
             Ok((status, form_page(&st, Some(id), v, errors).await?).into_response())
         }
     }
@@ -838,10 +815,9 @@ pub async fn kpi_submit(
                             && Some(k.year.get()) == v.year.trim().parse().ok()
                     });
                 if let Some((_, k)) = current {
-                    errors.push((
-                        String::new(),
+                    errors.push(super::stale_line(
                         format!(
-                            "该片区 {} 年的绩效已有人填报：运营收入 {} 元，游客 {} 人次，活动 {} 场，就业 {} 人，村集体增收 {} 元。再次保存将以您的输入替换。",
+                            "该片区 {} 年的绩效已有人填报：运营收入 {} 元，游客 {} 人次，活动 {} 场，就业 {} 人，村集体增收 {} 元。",
                             k.year.get(),
                             k.revenue.yuan_string(),
                             k.visitors,
@@ -1071,15 +1047,12 @@ pub async fn plan_submit(
             let conflict = e.code == "version_conflict";
             let mut errors = field_errors(e);
             if conflict && let Some(cur) = st.store.operation_plan(zone).await? {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "方案已被 {} 于 {} 更新（IP「{}」）。再次保存将以您的输入替换。",
-                        cur.updated_by.trim_start_matches("system:"),
-                        cur.updated_at.chars().take(10).collect::<String>(),
-                        cur.plan.ip_name
-                    ),
-                ));
+                errors.push(super::stale_line(format!(
+                    "方案已被 {} 于 {} 更新（IP「{}」）。",
+                    cur.updated_by.trim_start_matches("system:"),
+                    cur.updated_at.chars().take(10).collect::<String>(),
+                    cur.plan.ip_name
+                )));
                 v.version = cur.version;
             }
             let page = plan_view(&st, &actor, zone, Some(v), errors).await?;
