@@ -121,10 +121,6 @@ pub fn team_json(snap: &Snapshot, t: &Team, day: Date, kpis: &[(i64, Kpi)]) -> V
     })
 }
 
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 #[derive(Deserialize, Default)]
 pub struct TeamQuery {
     pub zone: Option<String>,
@@ -132,17 +128,7 @@ pub struct TeamQuery {
 
 impl TeamQuery {
     pub fn zone(&self) -> Result<Option<i64>, ApiError> {
-        present(&self.zone)
-            .map(|z| {
-                z.parse().map_err(|_| {
-                    ApiError::from(DomainError::new(
-                        "invalid_zone",
-                        "zone",
-                        format!("片区编号「{z}」无效：应为整数"),
-                    ))
-                })
-            })
-            .transpose()
+        crate::api::zone_param(&self.zone)
     }
 }
 
@@ -198,12 +184,7 @@ async fn create_team(
     Ok((StatusCode::CREATED, Json(team_answer(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct TeamBody {
-    #[serde(flatten)]
-    pub draft: TeamDraft,
-    pub version: i64,
-}
+pub type TeamBody = crate::api::Versioned<TeamDraft>;
 
 async fn update_team(
     State(st): State<AppState>,

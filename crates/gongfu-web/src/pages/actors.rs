@@ -10,6 +10,7 @@ use super::villages::{Opt, messages, opt};
 use super::{Layout, field_errors, form_pairs, form_value, is_htmx};
 use crate::AppState;
 use crate::api::RequestActor;
+use crate::api::present;
 use crate::error::{ApiError, PageError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -146,10 +147,6 @@ pub struct ActorsPage {
     pub kinds: Vec<Opt>,
     pub zones: Vec<Opt>,
     pub can_register: bool,
-}
-
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn parse_zone_id(s: &str) -> Result<i64, ApiError> {
