@@ -2,7 +2,8 @@
 //! (农创客, 新农人, 返乡青年) with their projects and the support granted them (rent relief,
 //! living subsidies, loans and guarantees, in fen, with periods and approvals).
 
-use super::{parse_count, parse_money};
+pub use super::Grade;
+use super::{parse_count, parse_money, parse_reviewer};
 use crate::text::bounded_text;
 use crate::work::{parse_choice, parse_optional_date};
 use crate::{DomainError, Fen, VillageCode};
@@ -630,56 +631,6 @@ pub fn decide(
     Ok(r)
 }
 
-/// 年度考评等次.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Grade {
-    /// 优秀
-    Excellent,
-    /// 良好
-    Good,
-    /// 合格
-    Pass,
-    /// 不合格
-    Fail,
-}
-
-impl Grade {
-    pub const ALL: [Grade; 4] = [Grade::Excellent, Grade::Good, Grade::Pass, Grade::Fail];
-    pub fn key(self) -> &'static str {
-        match self {
-            Grade::Excellent => "excellent",
-            Grade::Good => "good",
-            Grade::Pass => "pass",
-            Grade::Fail => "fail",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Grade::Excellent => "优秀",
-            Grade::Good => "良好",
-            Grade::Pass => "合格",
-            Grade::Fail => "不合格",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Grade, DomainError> {
-        parse_choice(s, &Self::ALL, Self::key, Self::label).ok_or_else(|| {
-            DomainError::new(
-                "invalid_grade",
-                "grade",
-                format!(
-                    "考评等次「{}」无效：应为优秀、良好、合格、不合格之一",
-                    s.trim()
-                ),
-            )
-        })
-    }
-    /// Whether the grade earns an 以奖代补 award.
-    pub fn earns_award(self) -> bool {
-        matches!(self, Grade::Excellent | Grade::Good)
-    }
-}
-
 /// A yearly performance review (年度考评) of an entrepreneur.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Review {
@@ -733,19 +684,15 @@ impl ReviewDraft {
                 None
             }
         };
-        let grade = Grade::parse(&self.grade).map_err(|e| errors.push(e)).ok();
+        let grade = Grade::parse_saying(&self.grade, "应为优秀、良好、合格、不合格之一")
+            .map_err(|e| errors.push(e))
+            .ok();
         let comment = bounded_text(&self.comment, "comment", "考评意见", 500, None)
             .map_err(|e| errors.push(e))
             .ok();
-        let reviewer = bounded_text(
-            &self.reviewer,
-            "reviewer",
-            "考评人",
-            60,
-            Some("请填写考评人或考评单位"),
-        )
-        .map_err(|e| errors.push(e))
-        .ok();
+        let reviewer = parse_reviewer(&self.reviewer)
+            .map_err(|e| errors.push(e))
+            .ok();
         match (year, grade, comment, reviewer) {
             (Some(year), Some(grade), Some(comment), Some(reviewer)) if errors.is_empty() => {
                 Ok(ReviewSpec {
