@@ -56,6 +56,32 @@ pub fn parse_money(s: &str, field: &str, what: &str) -> Result<crate::Fen, Domai
     Ok(f)
 }
 
+/// A date a draft must give (「请填写{what}」 when it is empty).
+pub fn required_date(field: &str, s: &str, what: &str) -> Result<time::Date, DomainError> {
+    match crate::work::parse_optional_date(field, s) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err(DomainError::new("required", field, format!("请填写{what}"))),
+        Err(e) => Err(e),
+    }
+}
+
+/// A required date of something that has already happened: `late` is the message for one
+/// after `today`.
+pub fn past_date(
+    field: &str,
+    s: &str,
+    what: &str,
+    late: &str,
+    today: time::Date,
+) -> Result<time::Date, DomainError> {
+    let d = required_date(field, s, what)?;
+    if d > today {
+        Err(DomainError::new("in_future", field, late))
+    } else {
+        Ok(d)
+    }
+}
+
 /// 考评等次, of an operating team's yearly evaluation and of an entrepreneur's yearly review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

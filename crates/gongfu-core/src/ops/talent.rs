@@ -3,9 +3,9 @@
 //! living subsidies, loans and guarantees, in fen, with periods and approvals).
 
 pub use super::Grade;
-use super::{parse_count, parse_money, parse_reviewer};
+use super::{parse_count, parse_money, parse_reviewer, past_date, required_date};
 use crate::text::bounded_text;
-use crate::work::{parse_choice, parse_optional_date};
+use crate::work::parse_choice;
 use crate::{DomainError, Fen, VillageCode};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -136,25 +136,15 @@ impl TrainingDraft {
         )
         .map_err(|e| errors.push(e))
         .ok();
-        let held_on = match parse_optional_date("held_on", &self.held_on) {
-            Ok(Some(d)) if d > today => {
-                errors.push(DomainError::new(
-                    "in_future",
-                    "held_on",
-                    "培训日期不能晚于今天：登记的是已经举办的培训",
-                ));
-                None
-            }
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(DomainError::new("required", "held_on", "请填写培训日期"));
-                None
-            }
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+        let held_on = past_date(
+            "held_on",
+            &self.held_on,
+            "培训日期",
+            "培训日期不能晚于今天：登记的是已经举办的培训",
+            today,
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
         let attendees = match parse_count(&self.attendees, "attendees", "参训人数", 100_000) {
             Ok(0) => {
                 errors.push(DomainError::new("required", "attendees", "请填写参训人数"));
@@ -363,15 +353,10 @@ impl SupportDraft {
                 None
             }
         };
-        let date = |field: &str, s: &str, what: &str| match parse_optional_date(field, s) {
-            Ok(Some(d)) => Ok(d),
-            Ok(None) => Err(DomainError::new("required", field, format!("请填写{what}"))),
-            Err(e) => Err(e),
-        };
-        let from = date("from", &self.from, "扶持开始日期")
+        let from = required_date("from", &self.from, "扶持开始日期")
             .map_err(|e| errors.push(e))
             .ok();
-        let to = date("to", &self.to, "扶持结束日期")
+        let to = required_date("to", &self.to, "扶持结束日期")
             .map_err(|e| errors.push(e))
             .ok();
         if let (Some(f), Some(t)) = (from, to)
@@ -819,25 +804,15 @@ impl EntrepreneurDraft {
         let incubator = bounded_text(&self.incubator, "incubator", "孵化平台", 100, None)
             .map_err(|e| errors.push(e))
             .ok();
-        let since = match parse_optional_date("since", &self.since) {
-            Ok(Some(d)) if d > today => {
-                errors.push(DomainError::new(
-                    "in_future",
-                    "since",
-                    "创业起始日期不能晚于今天",
-                ));
-                None
-            }
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(DomainError::new("required", "since", "请填写创业起始日期"));
-                None
-            }
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+        let since = past_date(
+            "since",
+            &self.since,
+            "创业起始日期",
+            "创业起始日期不能晚于今天",
+            today,
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
         match (name, kind, zone, village, project, incubator, since) {
             (
                 Some(name),

@@ -5,7 +5,7 @@
 //! team's evaluation history.
 
 pub use super::Grade;
-use super::{parse_count, parse_money, parse_reviewer};
+use super::{parse_count, parse_money, parse_reviewer, required_date};
 use crate::text::bounded_text;
 use crate::work::actor::{CreditCode, parse_phone};
 use crate::work::{parse_choice, parse_optional_date};
@@ -313,11 +313,6 @@ impl TeamDraft {
         );
         let phone = keep(&mut errors, parse_phone(&self.phone));
         let business_types = keep(&mut errors, BusinessType::parse_list(&self.business_types));
-        let required_date = |field: &str, s: &str, what: &str| match parse_optional_date(field, s) {
-            Ok(Some(d)) => Ok(d),
-            Ok(None) => Err(DomainError::new("required", field, format!("请填写{what}"))),
-            Err(e) => Err(e),
-        };
         let start = keep(
             &mut errors,
             required_date("contract_start", &self.contract_start, "合同开始日期"),
