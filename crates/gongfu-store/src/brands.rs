@@ -8,6 +8,7 @@
 //! audit line, and refuses a stale version with `Conflict`.
 
 use crate::db::Store;
+use crate::error::invalid;
 use crate::ops::zone_in_year;
 use crate::service::{audit, next_id, require_admin};
 use crate::snapshot::Snapshot;
@@ -51,10 +52,6 @@ fn chain_json(id: i64, s: &ChainSpec, version: i64) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "version": version,
     })
-}
-
-fn invalid(code: &'static str, field: &str, message: String) -> StoreError {
-    StoreError::Invalid(vec![DomainError::new(code, field, message)])
 }
 
 /// One row of a yearly output sheet to apply: the chain, the year, the value and the version
@@ -538,11 +535,7 @@ impl Store {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(StoreError::Invalid(errors))
-        }
+        crate::error::all_valid(errors)
     }
 
     async fn write_links(

@@ -11,6 +11,7 @@
 //!   (never their own application: `gongfu_core::ops::talent::decide`), and records reviews.
 
 use crate::db::Store;
+use crate::error::invalid;
 use crate::service::{audit, next_id, today};
 use crate::snapshot::Snapshot;
 use crate::work::import::{ImportRowError, WorkImportReport};
@@ -23,7 +24,7 @@ use gongfu_core::ops::talent::{
     TrainingSpec, check_award_basis, decide,
 };
 use gongfu_core::village::date_string;
-use gongfu_core::{DomainError, Fen, VillageCode, ZoneId};
+use gongfu_core::{Fen, VillageCode, ZoneId};
 use serde_json::{Value, json};
 use sqlx::Row;
 use time::Date;
@@ -48,10 +49,6 @@ pub struct TrainingFilter {
 pub struct EntrepreneurFilter {
     pub zone: Option<i64>,
     pub kind: Option<EntrepreneurKind>,
-}
-
-fn invalid(code: &'static str, field: &str, message: String) -> StoreError {
-    StoreError::Invalid(vec![DomainError::new(code, field, message)])
 }
 
 fn require_admin(actor: &Actor, refusal: &str) -> Result<(), StoreError> {
