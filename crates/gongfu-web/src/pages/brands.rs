@@ -5,7 +5,7 @@
 //! administrator sees the forms' buttons; the store refuses anyone else.
 
 use super::villages::{Opt, opt};
-use super::work::zone_opts;
+use super::work::zone_filter_opts;
 use super::{Layout, error_status, errors_for, field_errors, form_pairs, form_value, form_values};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -734,8 +734,7 @@ async fn chains(
     let list = st.store.chains_in_zone(zone, day).await?;
     let years = shown_years(&st.store.chains().await?, day);
     let current = q.zone.clone().unwrap_or_default();
-    let mut zones = vec![opt("", "全部片区", &current)];
-    zones.extend(zone_opts(&snap, day, &current));
+    let zones = zone_filter_opts(&snap, day, &current);
     Ok(ChainsPage {
         layout: Layout::new("产业链", "ops", snap.is_demo),
         latest_total: list

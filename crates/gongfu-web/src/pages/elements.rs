@@ -4,7 +4,7 @@
 
 use super::facilities::{VillageGroup, village_groups};
 use super::villages::{Opt, opt};
-use super::work::{money, zone_opts};
+use super::work::{money, zone_filter_opts};
 use super::{Layout, error_status, field_errors, form_pairs, form_value};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -96,8 +96,7 @@ pub async fn list(
     let zone = q.zone.clone().unwrap_or_default();
     let mut kinds = vec![opt("", "全部类型", &kind)];
     kinds.extend(ElementType::ALL.map(|k| opt(k.key(), k.label(), &kind)));
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, day, &zone));
+    let zones = zone_filter_opts(&snap, day, &zone);
     Ok(ElementsPage {
         layout: Layout::new("共富元素", "ops", snap.is_demo),
         jobs: elements.iter().map(|e| e.jobs).sum(),

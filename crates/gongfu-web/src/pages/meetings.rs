@@ -81,8 +81,7 @@ pub async fn list(
         .filter(|m| year.is_empty() || m.held_on.year().to_string() == year)
         .map(|m| meeting_row(&snap, m))
         .collect();
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, today, &zone));
+    let zones = super::work::zone_filter_opts(&snap, today, &zone);
     let mut year_opts = vec![opt("", "全部年份", &year)];
     year_opts.extend(
         years

@@ -3,7 +3,7 @@
 //! and their evidence.
 
 use super::villages::{Opt, opt};
-use super::work::{can_manage, money, zone_name, zone_opts};
+use super::work::{can_manage, money, zone_filter_opts, zone_name};
 use super::{Layout, error_status, field_errors, form_pairs, form_value, form_values};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -94,8 +94,7 @@ pub async fn list(
     statuses.extend(ProjectStatus::ALL.map(|s| opt(s.key(), s.label(), &status)));
     let mut mechanisms = vec![opt("", "全部机制", &mechanism)];
     mechanisms.extend(Mechanism::ALL.map(|m| opt(m.key(), m.label(), &mechanism)));
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, today, &zone));
+    let zones = zone_filter_opts(&snap, today, &zone);
     let overdue = filter.overdue_on.is_some();
     let layout = Layout::new("项目清单", "work", snap.is_demo);
     let can_create = layout.can("zones") || layout.role == "department";

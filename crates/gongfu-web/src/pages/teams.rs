@@ -93,8 +93,7 @@ pub async fn list(
     let teams = st.store.teams(zone).await?;
     let kpis = st.store.team_kpis(None).await?;
     let current = q.zone.clone().unwrap_or_default();
-    let mut zones = vec![opt("", "全部片区", &current)];
-    zones.extend(super::work::zone_opts(&snap, day, &current));
+    let zones = super::work::zone_filter_opts(&snap, day, &current);
     let rows: Vec<TeamRow> = teams
         .iter()
         .map(|t| {

@@ -107,6 +107,13 @@ pub fn zone_opts(snap: &Snapshot, day: Date, current: &str) -> Vec<Opt> {
         .collect()
 }
 
+/// The zone filter of a list: 全部片区, then the zones standing on `day`.
+pub fn zone_filter_opts(snap: &Snapshot, day: Date, current: &str) -> Vec<Opt> {
+    let mut zones = vec![opt("", "全部片区", current)];
+    zones.extend(zone_opts(snap, day, current));
+    zones
+}
+
 /// A zone's members on `day` as (code, name), key village first.
 pub fn zone_members(snap: &Snapshot, zone: i64, day: Date) -> Vec<(String, String)> {
     let key = snap.zone(ZoneId(zone)).map(|z| z.key_village.clone());
@@ -372,8 +379,7 @@ async fn actions_view(
     items.sort_by_key(|a| (a.status.is_closed(), a.days_overdue(today).is_none(), a.due));
     let zone = q.zone.clone().unwrap_or_default();
     let status = q.status.clone().unwrap_or_default();
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, today, &zone));
+    let zones = zone_filter_opts(&snap, today, &zone);
     let mut statuses = vec![opt("", "全部状态", &status)];
     statuses.extend(ActionStatus::ALL.map(|s| opt(s.key(), s.label(), &status)));
     Ok(ActionsPage {
