@@ -295,6 +295,13 @@ async fn move_village(
     Ok(Json(village_detail(&snap, &code, st.today())?))
 }
 
+/// A zone's name, or 「片区 {id}」 for one not in the snapshot.
+pub fn zone_name(snap: &gongfu_store::Snapshot, zone: i64) -> String {
+    snap.zone(ZoneId(zone))
+        .map(|z| z.name.clone())
+        .unwrap_or_else(|| format!("片区 {zone}"))
+}
+
 /// A record's draft with the version it was read at, as an update's body sends it.
 #[derive(Deserialize)]
 pub struct Versioned<D> {

@@ -3,6 +3,7 @@
 //! with its IP logo (一片一IP), the evaluation history (年度考评), and the KPI sheet in Excel.
 
 use crate::AppState;
+use crate::api::zone_name as zone_label;
 use crate::api::{RequestActor, file_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::body::Bytes;
@@ -42,12 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/export/team-kpis.xlsx", get(export_kpis))
         .route("/api/v1/import/team-kpis/template.xlsx", get(kpi_template))
         .route("/api/v1/import/team-kpis", post(import_kpis))
-}
-
-fn zone_label(snap: &Snapshot, zone: i64) -> String {
-    snap.zone(ZoneId(zone))
-        .map(|z| z.name.clone())
-        .unwrap_or_else(|| format!("片区 {zone}"))
 }
 
 pub fn kpi_json(snap: &Snapshot, id: i64, k: &Kpi) -> Value {

@@ -7,6 +7,7 @@
 //! only shown to those the store would let write; the store checks every write itself.
 
 use super::villages::{Opt, messages, opt};
+use super::work::zone_name as zone_label;
 use super::{Layout, field_errors, form_pairs, form_value, is_htmx};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -53,13 +54,6 @@ fn write_status(e: &ApiError) -> StatusCode {
 /// Whether the signed-in person keeps the registry (区、镇街、部门). Only a hint for the UI.
 fn may_register(layout: &Layout) -> bool {
     matches!(layout.role, "admin" | "town" | "department")
-}
-
-fn zone_label(snap: &Snapshot, zone: i64) -> String {
-    match snap.zone(ZoneId(zone)) {
-        Some(z) => z.name.clone(),
-        None => format!("片区 {zone}"),
-    }
 }
 
 fn zone_town(snap: &Snapshot, zone: i64) -> String {

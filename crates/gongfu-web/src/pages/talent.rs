@@ -21,13 +21,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use gongfu_core::Fen;
 use gongfu_core::ops::talent::{
     DecisionDraft, EntrepreneurDraft, EntrepreneurKind, EntrepreneurRecord, Grade, ReviewDraft,
     SupportDraft, SupportKind, SupportRecord, SupportStatus, Training, TrainingDraft,
     approved_totals,
 };
 use gongfu_core::village::date_string;
-use gongfu_core::{Fen, ZoneId};
 use gongfu_store::work::import::{ImportRowError, WorkImportReport};
 use gongfu_store::{Actor, Snapshot};
 use serde::Deserialize;
@@ -63,10 +63,7 @@ fn yuan(f: Fen) -> String {
 fn zone_label(snap: &Snapshot, zone: Option<i64>) -> String {
     match zone {
         None => "全区".into(),
-        Some(z) => snap
-            .zone(ZoneId(z))
-            .map(|z| z.name.clone())
-            .unwrap_or_else(|| format!("片区 {z}")),
+        Some(z) => super::work::zone_name(snap, z),
     }
 }
 

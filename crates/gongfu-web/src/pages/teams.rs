@@ -5,6 +5,7 @@
 
 use super::villages::{Opt, opt};
 use super::work::money;
+use super::work::zone_name as zone_label;
 use super::{Layout, error_status, field_errors, form_pairs, form_value, form_values};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -23,8 +24,8 @@ use gongfu_core::ops::teams::{
 };
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, Fen, ZoneId};
+use gongfu_store::Actor;
 use gongfu_store::teams::{LogoChange, may_enter_zone_figures};
-use gongfu_store::{Actor, Snapshot};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -40,12 +41,6 @@ pub fn routes() -> Router<AppState> {
             "/zones/{id}/operation-plan",
             get(plan_page).post(plan_submit),
         )
-}
-
-fn zone_label(snap: &Snapshot, zone: i64) -> String {
-    snap.zone(ZoneId(zone))
-        .map(|z| z.name.clone())
-        .unwrap_or_else(|| format!("片区 {zone}"))
 }
 
 fn state_class(s: ContractState) -> &'static str {

@@ -91,11 +91,7 @@ pub fn money(f: Fen) -> String {
     f.wan_yuan_string()
 }
 
-pub fn zone_name(snap: &Snapshot, zone: i64) -> String {
-    snap.zone(ZoneId(zone))
-        .map(|z| z.name.clone())
-        .unwrap_or_else(|| format!("片区 {zone}"))
-}
+pub use crate::api::zone_name;
 
 /// Live zones as options, by name.
 pub fn zone_opts(snap: &Snapshot, day: Date, current: &str) -> Vec<Opt> {
