@@ -15,7 +15,7 @@ use crate::error::invalid;
 use crate::service::{audit, next_id, today};
 use crate::snapshot::Snapshot;
 use crate::work::import::{ImportRowError, WorkImportReport};
-use crate::work::{corrupt, day_of, opt_day_of, opt_day_text, zone_villages};
+use crate::work::{conflict, corrupt, day_of, not_found, opt_day_of, opt_day_text, zone_villages};
 use crate::{Actor, StoreError};
 use gongfu_core::auth::Role;
 use gongfu_core::ops::talent::{
@@ -236,10 +236,10 @@ async fn update_training_row(
     .await?
     .rows_affected();
     if done != 1 {
-        return Err(StoreError::Conflict {
-            what: format!("培训「{}」", current.topic),
-            current: current.version,
-        });
+        return Err(conflict(
+            format!("培训「{}」", current.topic),
+            current.version,
+        ));
     }
     audit(
         tx,
@@ -315,10 +315,7 @@ async fn update_person_row(
     .await?
     .rows_affected();
     if done != 1 {
-        return Err(StoreError::Conflict {
-            what: format!("创业人才「{}」", p.name),
-            current: p.version,
-        });
+        return Err(conflict(format!("创业人才「{}」", p.name), p.version));
     }
     audit(
         tx,
@@ -502,15 +499,10 @@ impl Store {
         let current = self
             .training(id)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("培训 {id}"),
-            })?;
+            .ok_or_else(|| not_found(format!("培训 {id}")))?;
         require_training_scope(actor, &snap, current.zone)?;
         require_training_scope(actor, &snap, spec.zone)?;
-        let conflict = || StoreError::Conflict {
-            what: format!("培训「{}」", current.topic),
-            current: current.version,
-        };
+        let conflict = || conflict(format!("培训「{}」", current.topic), current.version);
         if current.version != expected_version {
             return Err(conflict());
         }
@@ -545,9 +537,7 @@ impl Store {
     async fn entrepreneur_or_404(&self, id: i64) -> Result<EntrepreneurRecord, StoreError> {
         self.entrepreneur(id)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("创业人才 {id}"),
-            })
+            .ok_or_else(|| not_found(format!("创业人才 {id}")))
     }
 
     /// 登记创业人才. Returns the id.
@@ -577,10 +567,7 @@ impl Store {
         require_person_scope(actor, &current.village)?;
         require_person_scope(actor, &spec.village)?;
         let p = &current.person;
-        let conflict = || StoreError::Conflict {
-            what: format!("创业人才「{}」", p.name),
-            current: p.version,
-        };
+        let conflict = || conflict(format!("创业人才「{}」", p.name), p.version);
         if p.version != expected_version {
             return Err(conflict());
         }
@@ -706,13 +693,8 @@ impl Store {
         let current = self
             .support(id)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("扶持申请 {id}"),
-            })?;
-        let conflict = || StoreError::Conflict {
-            what: format!("扶持申请 {id}"),
-            current: current.support.version,
-        };
+            .ok_or_else(|| not_found(format!("扶持申请 {id}")))?;
+        let conflict = || conflict(format!("扶持申请 {id}"), current.support.version);
         if current.support.version != expected_version {
             return Err(conflict());
         }
