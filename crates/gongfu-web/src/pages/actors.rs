@@ -382,11 +382,7 @@ pub struct ActorFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ActorFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(ActorFormPage);
 
 /// The form's fields as typed.
 #[derive(Default, Clone)]

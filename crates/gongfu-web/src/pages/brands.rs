@@ -6,7 +6,7 @@
 
 use super::villages::{Opt, opt};
 use super::work::zone_filter_opts;
-use super::{Layout, error_status, errors_for, field_errors, form_pairs, form_value, form_values};
+use super::{Layout, error_status, field_errors, form_pairs, form_value, form_values};
 use crate::AppState;
 use crate::api::RequestActor;
 use crate::api::zone_param;
@@ -310,11 +310,7 @@ pub struct BrandPage {
     pub today: String,
 }
 
-impl BrandPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(BrandPage);
 
 async fn brand_or_404(st: &AppState, id: i64) -> Result<Brand, ApiError> {
     st.store
@@ -399,11 +395,7 @@ pub struct LicenceFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl LicenceFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(LicenceFormPage);
 
 async fn licence_form(
     st: &AppState,
@@ -541,11 +533,7 @@ pub struct BrandFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl BrandFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(BrandFormPage);
 
 fn brand_form(
     demo: bool,
@@ -803,11 +791,7 @@ pub struct ChainPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ChainPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(ChainPage);
 
 async fn chain_or_404(st: &AppState, id: i64) -> Result<Chain, ApiError> {
     st.store
@@ -1136,11 +1120,7 @@ pub struct ChainFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ChainFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(ChainFormPage);
 
 /// Villages grouped for picking: first the members of each zone (where chains mostly run),
 /// then every other village by town.

@@ -199,11 +199,7 @@ pub struct ElementFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ElementFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(ElementFormPage);
 
 fn form_page(
     snap: &Snapshot,

@@ -399,11 +399,7 @@ pub struct FacilityFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl FacilityFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(FacilityFormPage);
 
 /// The form's fields as typed.
 #[derive(Default, Clone)]

@@ -179,11 +179,7 @@ pub struct MeetingFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl MeetingFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(MeetingFormPage);
 
 async fn form_page(
     st: &AppState,

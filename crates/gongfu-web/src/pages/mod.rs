@@ -1,6 +1,18 @@
 //! The Chinese HTML pages, one module per screen. Each handler builds a typed askama template;
 //! list pages answer with only their table fragment when htmx asks (`HX-Request`).
 
+/// `error_for(field)` on form pages that keep their errors as `(field, message)` in `errors`:
+/// the messages for that field, for the line under it (see [`errors_for`]).
+macro_rules! error_for {
+    ($page:ty) => {
+        impl $page {
+            pub fn error_for(&self, field: &str) -> String {
+                $crate::pages::errors_for(&self.errors, field)
+            }
+        }
+    };
+}
+
 mod account;
 mod actors;
 mod audit;

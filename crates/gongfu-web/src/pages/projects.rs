@@ -249,11 +249,7 @@ pub struct ProjectFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ProjectFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(ProjectFormPage);
 
 /// Where a new project says it came from, as the form carries it (`task:12`, `decision:7`).
 fn parse_origin(s: &str) -> Option<Origin> {

@@ -293,11 +293,7 @@ pub struct TrainingFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl TrainingFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(TrainingFormPage);
 
 fn training_form(
     snap: &Snapshot,
@@ -516,11 +512,7 @@ pub struct PersonFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl PersonFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(PersonFormPage);
 
 /// Incubators offered as suggestions (any other may be typed).
 pub const INCUBATORS: [&str; 5] = [
@@ -732,11 +724,7 @@ pub struct PersonPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl PersonPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(PersonPage);
 
 async fn person_view(
     st: &AppState,

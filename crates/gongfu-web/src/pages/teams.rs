@@ -897,11 +897,7 @@ pub struct PlanPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl PlanPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(PlanPage);
 
 async fn plan_view(
     st: &AppState,
