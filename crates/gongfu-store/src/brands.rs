@@ -8,11 +8,12 @@
 //! audit line, and refuses a stale version with `Conflict`.
 
 use crate::db::Store;
+use crate::error::invalid;
 use crate::ops::zone_in_year;
 use crate::service::{audit, next_id, require_admin};
 use crate::snapshot::Snapshot;
 use crate::work::import::{ImportRowError, WorkImportReport};
-use crate::work::{corrupt, day_of, opt_day_of, opt_day_text};
+use crate::work::{conflict, corrupt, day_of, not_found, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
 use gongfu_core::ops::brands::{
     Brand, BrandKind, BrandSpec, Chain, ChainLink, ChainOutput, ChainSpec, GeoIndication, Licence,
@@ -51,10 +52,6 @@ fn chain_json(id: i64, s: &ChainSpec, version: i64) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "version": version,
     })
-}
-
-fn invalid(code: &'static str, field: &str, message: String) -> StoreError {
-    StoreError::Invalid(vec![DomainError::new(code, field, message)])
 }
 
 /// One row of a yearly output sheet to apply: the chain, the year, the value and the version
@@ -168,13 +165,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let _turn = self.write_lock.lock().await;
         require_admin(actor, WHO)?;
-        let current = self.brand(id).await?.ok_or_else(|| StoreError::NotFound {
-            what: format!("品牌 {id}"),
-        })?;
-        let stale = || StoreError::Conflict {
-            what: format!("品牌「{}」", current.name),
-            current: current.version,
-        };
+        let current = self
+            .brand(id)
+            .await?
+            .ok_or_else(|| not_found(format!("品牌 {id}")))?;
+        let stale = || conflict(format!("品牌「{}」", current.name), current.version);
         if current.version != expected_version {
             return Err(stale());
         }
@@ -271,9 +266,7 @@ impl Store {
         let b = self
             .brand(brand)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("品牌 {brand}"),
-            })?;
+            .ok_or_else(|| not_found(format!("品牌 {brand}")))?;
         self.check_actor(spec.actor, "actor", "被授权主体").await?;
         let mut tx = self.pool.begin().await?;
         let id = next_id(&mut tx, "brand_licences").await?;
@@ -317,13 +310,8 @@ impl Store {
             .await?
             .into_iter()
             .find(|l| l.id == id)
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("品牌 {brand} 的授权 {id}"),
-            })?;
-        let stale = || StoreError::Conflict {
-            what: format!("品牌授权 {id}"),
-            current: current.version,
-        };
+            .ok_or_else(|| not_found(format!("品牌 {brand} 的授权 {id}")))?;
+        let stale = || conflict(format!("品牌授权 {id}"), current.version);
         if current.version != expected_version {
             return Err(stale());
         }
@@ -538,11 +526,7 @@ impl Store {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(StoreError::Invalid(errors))
-        }
+        crate::error::all_valid(errors)
     }
 
     async fn write_links(
@@ -622,13 +606,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (_turn, snap) = self.write_turn().await?;
         require_admin(actor, WHO)?;
-        let current = self.chain(id).await?.ok_or_else(|| StoreError::NotFound {
-            what: format!("产业链 {id}"),
-        })?;
-        let stale = || StoreError::Conflict {
-            what: format!("产业链「{}」", current.name),
-            current: current.version,
-        };
+        let current = self
+            .chain(id)
+            .await?
+            .ok_or_else(|| not_found(format!("产业链 {id}")))?;
+        let stale = || conflict(format!("产业链「{}」", current.name), current.version);
         if current.version != expected_version {
             return Err(stale());
         }

@@ -35,3 +35,17 @@ impl From<Vec<DomainError>> for StoreError {
         StoreError::Invalid(e)
     }
 }
+
+/// One broken rule, as a store error.
+pub(crate) fn invalid(code: &'static str, field: &str, message: String) -> StoreError {
+    StoreError::Invalid(vec![DomainError::new(code, field, message)])
+}
+
+/// `Ok` when no rule was broken, else every problem found.
+pub(crate) fn all_valid(errors: Vec<DomainError>) -> Result<(), StoreError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}

@@ -9,7 +9,7 @@
 use crate::db::Store;
 use crate::service::{audit, next_id, today};
 use crate::snapshot::Snapshot;
-use crate::work::{corrupt, opt_day_of, opt_day_text};
+use crate::work::{conflict, corrupt, not_found, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
 use gongfu_core::ops::elements::{Element, ElementSpec, ElementType, check_element_point};
 use gongfu_core::ops::indicators::{ChainPlaces, Figure, Records, figures};
@@ -288,23 +288,21 @@ impl Store {
         let current = self
             .element(id)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("共富元素 {id}"),
-            })?;
+            .ok_or_else(|| not_found(format!("共富元素 {id}")))?;
         require_element_scope(actor, [&current.village, &spec.village])?;
         if current.version != expected_version {
-            return Err(StoreError::Conflict {
-                what: format!("共富元素「{}」", current.name),
-                current: current.version,
-            });
+            return Err(conflict(
+                format!("共富元素「{}」", current.name),
+                current.version,
+            ));
         }
         Self::check_element(&snap, spec)?;
         let mut tx = self.pool.begin().await?;
         if !update_element_row(&mut tx, actor, &current, expected_version, spec).await? {
-            return Err(StoreError::Conflict {
-                what: format!("共富元素「{}」", current.name),
-                current: current.version,
-            });
+            return Err(conflict(
+                format!("共富元素「{}」", current.name),
+                current.version,
+            ));
         }
         tx.commit().await?;
         Ok(())

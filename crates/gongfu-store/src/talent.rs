@@ -11,10 +11,11 @@
 //!   (never their own application: `gongfu_core::ops::talent::decide`), and records reviews.
 
 use crate::db::Store;
+use crate::error::invalid;
 use crate::service::{audit, next_id, today};
 use crate::snapshot::Snapshot;
 use crate::work::import::{ImportRowError, WorkImportReport};
-use crate::work::{corrupt, day_of, opt_day_of, opt_day_text, zone_villages};
+use crate::work::{conflict, corrupt, day_of, not_found, opt_day_of, opt_day_text, zone_villages};
 use crate::{Actor, StoreError};
 use gongfu_core::auth::Role;
 use gongfu_core::ops::talent::{
@@ -23,7 +24,7 @@ use gongfu_core::ops::talent::{
     TrainingSpec, check_award_basis, decide,
 };
 use gongfu_core::village::date_string;
-use gongfu_core::{DomainError, Fen, VillageCode, ZoneId};
+use gongfu_core::{Fen, VillageCode, ZoneId};
 use serde_json::{Value, json};
 use sqlx::Row;
 use time::Date;
@@ -48,10 +49,6 @@ pub struct TrainingFilter {
 pub struct EntrepreneurFilter {
     pub zone: Option<i64>,
     pub kind: Option<EntrepreneurKind>,
-}
-
-fn invalid(code: &'static str, field: &str, message: String) -> StoreError {
-    StoreError::Invalid(vec![DomainError::new(code, field, message)])
 }
 
 fn require_admin(actor: &Actor, refusal: &str) -> Result<(), StoreError> {
@@ -239,10 +236,10 @@ async fn update_training_row(
     .await?
     .rows_affected();
     if done != 1 {
-        return Err(StoreError::Conflict {
-            what: format!("培训「{}」", current.topic),
-            current: current.version,
-        });
+        return Err(conflict(
+            format!("培训「{}」", current.topic),
+            current.version,
+        ));
     }
     audit(
         tx,
@@ -318,10 +315,7 @@ async fn update_person_row(
     .await?
     .rows_affected();
     if done != 1 {
-        return Err(StoreError::Conflict {
-            what: format!("创业人才「{}」", p.name),
-            current: p.version,
-        });
+        return Err(conflict(format!("创业人才「{}」", p.name), p.version));
     }
     audit(
         tx,
@@ -505,15 +499,10 @@ impl Store {
         let current = self
             .training(id)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("培训 {id}"),
-            })?;
+            .ok_or_else(|| not_found(format!("培训 {id}")))?;
         require_training_scope(actor, &snap, current.zone)?;
         require_training_scope(actor, &snap, spec.zone)?;
-        let conflict = || StoreError::Conflict {
-            what: format!("培训「{}」", current.topic),
-            current: current.version,
-        };
+        let conflict = || conflict(format!("培训「{}」", current.topic), current.version);
         if current.version != expected_version {
             return Err(conflict());
         }
@@ -548,9 +537,7 @@ impl Store {
     async fn entrepreneur_or_404(&self, id: i64) -> Result<EntrepreneurRecord, StoreError> {
         self.entrepreneur(id)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("创业人才 {id}"),
-            })
+            .ok_or_else(|| not_found(format!("创业人才 {id}")))
     }
 
     /// 登记创业人才. Returns the id.
@@ -580,10 +567,7 @@ impl Store {
         require_person_scope(actor, &current.village)?;
         require_person_scope(actor, &spec.village)?;
         let p = &current.person;
-        let conflict = || StoreError::Conflict {
-            what: format!("创业人才「{}」", p.name),
-            current: p.version,
-        };
+        let conflict = || conflict(format!("创业人才「{}」", p.name), p.version);
         if p.version != expected_version {
             return Err(conflict());
         }
@@ -709,13 +693,8 @@ impl Store {
         let current = self
             .support(id)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("扶持申请 {id}"),
-            })?;
-        let conflict = || StoreError::Conflict {
-            what: format!("扶持申请 {id}"),
-            current: current.support.version,
-        };
+            .ok_or_else(|| not_found(format!("扶持申请 {id}")))?;
+        let conflict = || conflict(format!("扶持申请 {id}"), current.support.version);
         if current.support.version != expected_version {
             return Err(conflict());
         }

@@ -328,11 +328,7 @@ impl Store {
                 format!("统一社会信用代码 {code} 已登记为「{}」", o.name),
             ));
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(StoreError::Invalid(errors))
-        }
+        crate::error::all_valid(errors)
     }
 
     async fn write_team_zones(

@@ -295,6 +295,42 @@ async fn move_village(
     Ok(Json(village_detail(&snap, &code, st.today())?))
 }
 
+/// A zone's name, or 「片区 {id}」 for one not in the snapshot.
+pub fn zone_name(snap: &gongfu_store::Snapshot, zone: i64) -> String {
+    snap.zone(ZoneId(zone))
+        .map(|z| z.name.clone())
+        .unwrap_or_else(|| format!("片区 {zone}"))
+}
+
+/// A record's draft with the version it was read at, as an update's body sends it.
+#[derive(Deserialize)]
+pub struct Versioned<D> {
+    #[serde(flatten)]
+    pub draft: D,
+    pub version: i64,
+}
+
+/// A query parameter that was given and is not blank, trimmed.
+pub fn present(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A zone id as typed in a query (`?zone=`).
+pub fn zone_id(z: &str) -> Result<i64, DomainError> {
+    z.parse().map_err(|_| {
+        DomainError::new(
+            "invalid_zone",
+            "zone",
+            format!("片区编号「{z}」无效：应为整数"),
+        )
+    })
+}
+
+/// `?zone=` as a zone id, or none.
+pub fn zone_param(z: &Option<String>) -> Result<Option<i64>, ApiError> {
+    Ok(present(z).map(zone_id).transpose()?)
+}
+
 pub fn optional_date(field: &str, s: Option<&str>) -> Result<Option<Date>, ApiError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),

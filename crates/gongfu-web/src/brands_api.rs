@@ -21,7 +21,7 @@ use gongfu_core::ops::brands::{
 };
 use gongfu_core::village::date_string;
 use gongfu_core::work::actor::Actor as Participant;
-use gongfu_core::{DataYear, DomainError, VillageCode};
+use gongfu_core::{DataYear, VillageCode};
 use gongfu_io::brands_xlsx;
 use gongfu_store::Snapshot;
 use serde::Deserialize;
@@ -238,12 +238,7 @@ async fn create_brand(
     Ok((StatusCode::CREATED, Json(brand_answer(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct BrandBody {
-    #[serde(flatten)]
-    pub draft: BrandDraft,
-    pub version: i64,
-}
+pub type BrandBody = crate::api::Versioned<BrandDraft>;
 
 async fn update_brand(
     State(st): State<AppState>,
@@ -267,12 +262,7 @@ async fn create_licence(
     Ok((StatusCode::CREATED, Json(brand_answer(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct LicenceBody {
-    #[serde(flatten)]
-    pub draft: LicenceDraft,
-    pub version: i64,
-}
+pub type LicenceBody = crate::api::Versioned<LicenceDraft>;
 
 async fn update_licence(
     State(st): State<AppState>,
@@ -292,25 +282,11 @@ pub struct ChainQuery {
     pub zone: Option<String>,
 }
 
-/// `?zone=` as a zone id, or none.
-pub fn zone_param(z: &Option<String>) -> Result<Option<i64>, ApiError> {
-    match z.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(z) => z.parse().map(Some).map_err(|_| {
-            ApiError::invalid(vec![DomainError::new(
-                "invalid_zone",
-                "zone",
-                format!("片区编号「{z}」无效：应为整数"),
-            )])
-        }),
-    }
-}
-
 async fn list_chains(
     State(st): State<AppState>,
     Query(q): Query<ChainQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let zone = zone_param(&q.zone)?;
+    let zone = crate::api::zone_param(&q.zone)?;
     let day = st.today();
     let snap = st.store.snapshot().await?;
     let brands = st.store.brands().await?;
@@ -354,12 +330,7 @@ async fn create_chain(
     Ok((StatusCode::CREATED, Json(chain_answer(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct ChainBody {
-    #[serde(flatten)]
-    pub draft: ChainDraft,
-    pub version: i64,
-}
+pub type ChainBody = crate::api::Versioned<ChainDraft>;
 
 async fn update_chain(
     State(st): State<AppState>,

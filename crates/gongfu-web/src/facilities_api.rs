@@ -4,6 +4,7 @@
 //! Chinese and every coverage answer states its assumptions in `method`.
 
 use crate::AppState;
+use crate::api::present;
 use crate::api::{RequestActor, io_err, optional_date, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::body::Bytes;
@@ -100,10 +101,6 @@ pub struct FacilityQuery {
     pub zone: Option<String>,
     pub village: Option<String>,
     pub day: Option<String>,
-}
-
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn parse_zone_id(field: &str, s: &str) -> Result<ZoneId, ApiError> {

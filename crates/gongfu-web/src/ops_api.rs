@@ -3,6 +3,7 @@
 //! rule and the records it was computed from.
 
 use crate::AppState;
+use crate::api::present;
 use crate::api::{RequestActor, io_err, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::extract::{Query, State};
@@ -75,10 +76,6 @@ pub struct ElementQuery {
     pub open: Option<String>,
 }
 
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 impl ElementQuery {
     pub fn parse(&self) -> Result<ElementFilter, ApiError> {
         let mut errors = Vec::new();
@@ -87,16 +84,7 @@ impl ElementQuery {
             f.kind = ElementType::parse(k).map_err(|e| errors.push(e)).ok();
         }
         if let Some(z) = present(&self.zone) {
-            f.zone = z
-                .parse()
-                .map_err(|_| {
-                    errors.push(DomainError::new(
-                        "invalid_zone",
-                        "zone",
-                        format!("片区编号「{z}」无效：应为整数"),
-                    ))
-                })
-                .ok();
+            f.zone = crate::api::zone_id(z).map_err(|e| errors.push(e)).ok();
         }
         if let Some(v) = present(&self.village) {
             f.village = VillageCode::parse(v).map_err(|e| errors.push(e)).ok();
@@ -154,12 +142,7 @@ async fn create_element(
     Ok((StatusCode::CREATED, Json(element_answer(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct ElementBody {
-    #[serde(flatten)]
-    pub draft: ElementDraft,
-    pub version: i64,
-}
+pub type ElementBody = crate::api::Versioned<ElementDraft>;
 
 async fn update_element(
     State(st): State<AppState>,

@@ -3,6 +3,7 @@
 //! Money is integer fen; hours are tenths. Writes: see `gongfu_store::talent` for who may.
 
 use crate::AppState;
+use crate::api::present;
 use crate::api::{RequestActor, xlsx_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use crate::work_xlsx_api::{ImportQuery, Kind, answer, template};
@@ -106,10 +107,6 @@ pub fn schemas() -> Value {
             "grade": {"type": "string", "enum": ["excellent", "good", "pass", "fail"], "description": "也可用 优秀、良好、合格、不合格"},
             "comment": s("string"), "reviewer": {"type": "string", "description": "考评人或考评单位"}}},
     })
-}
-
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn zone_ref(snap: &Snapshot, zone: Option<i64>) -> Value {
@@ -249,16 +246,7 @@ impl EntrepreneurQuery {
         let mut f = EntrepreneurFilter::default();
         // 全区 (district-wide) narrows trainings only; for people it is everyone.
         if let Some(z) = present(&self.zone).filter(|z| !matches!(*z, "district" | "全区")) {
-            f.zone = z
-                .parse()
-                .map_err(|_| {
-                    errors.push(DomainError::new(
-                        "invalid_zone",
-                        "zone",
-                        format!("片区编号「{z}」无效：应为整数"),
-                    ))
-                })
-                .ok();
+            f.zone = crate::api::zone_id(z).map_err(|e| errors.push(e)).ok();
         }
         if let Some(k) = present(&self.kind) {
             f.kind = EntrepreneurKind::parse(k).map_err(|e| errors.push(e)).ok();
@@ -314,12 +302,7 @@ async fn create_training(
     Ok((StatusCode::CREATED, Json(training_answer(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct TrainingBody {
-    #[serde(flatten)]
-    pub draft: TrainingDraft,
-    pub version: i64,
-}
+pub type TrainingBody = crate::api::Versioned<TrainingDraft>;
 
 async fn update_training(
     State(st): State<AppState>,
@@ -391,12 +374,7 @@ async fn create_entrepreneur(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct EntrepreneurBody {
-    #[serde(flatten)]
-    pub draft: EntrepreneurDraft,
-    pub version: i64,
-}
+pub type EntrepreneurBody = crate::api::Versioned<EntrepreneurDraft>;
 
 async fn update_entrepreneur(
     State(st): State<AppState>,
@@ -430,12 +408,7 @@ async fn apply_support(
     Ok((StatusCode::CREATED, Json(support_json(&rec))))
 }
 
-#[derive(Deserialize)]
-pub struct DecisionBody {
-    #[serde(flatten)]
-    pub draft: DecisionDraft,
-    pub version: i64,
-}
+pub type DecisionBody = crate::api::Versioned<DecisionDraft>;
 
 async fn decide_support(
     State(st): State<AppState>,

@@ -3,6 +3,7 @@
 //! with its IP logo (一片一IP), the evaluation history (年度考评), and the KPI sheet in Excel.
 
 use crate::AppState;
+use crate::api::zone_name as zone_label;
 use crate::api::{RequestActor, file_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use crate::work_xlsx_api::{ImportQuery, Kind, answer, template};
@@ -45,12 +46,6 @@ pub fn routes() -> Router<AppState> {
             get(|st| template(st, Kind::TeamKpis)),
         )
         .route("/api/v1/import/team-kpis", post(import_kpis))
-}
-
-fn zone_label(snap: &Snapshot, zone: i64) -> String {
-    snap.zone(ZoneId(zone))
-        .map(|z| z.name.clone())
-        .unwrap_or_else(|| format!("片区 {zone}"))
 }
 
 pub fn kpi_json(snap: &Snapshot, id: i64, k: &Kpi) -> Value {
@@ -124,10 +119,6 @@ pub fn team_json(snap: &Snapshot, t: &Team, day: Date, kpis: &[(i64, Kpi)]) -> V
     })
 }
 
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 #[derive(Deserialize, Default)]
 pub struct TeamQuery {
     pub zone: Option<String>,
@@ -135,17 +126,7 @@ pub struct TeamQuery {
 
 impl TeamQuery {
     pub fn zone(&self) -> Result<Option<i64>, ApiError> {
-        present(&self.zone)
-            .map(|z| {
-                z.parse().map_err(|_| {
-                    ApiError::from(DomainError::new(
-                        "invalid_zone",
-                        "zone",
-                        format!("片区编号「{z}」无效：应为整数"),
-                    ))
-                })
-            })
-            .transpose()
+        crate::api::zone_param(&self.zone)
     }
 }
 
@@ -201,12 +182,7 @@ async fn create_team(
     Ok((StatusCode::CREATED, Json(team_answer(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct TeamBody {
-    #[serde(flatten)]
-    pub draft: TeamDraft,
-    pub version: i64,
-}
+pub type TeamBody = crate::api::Versioned<TeamDraft>;
 
 async fn update_team(
     State(st): State<AppState>,

@@ -4,6 +4,7 @@
 //! store, answer; labels are Chinese beside the machine keys.
 
 use crate::AppState;
+use crate::api::present;
 use crate::api::{RequestActor, file_response};
 use crate::error::{ApiError, JsonBody, PathParam};
 use axum::extract::{Multipart, Query, State};
@@ -205,10 +206,6 @@ fn parse_id(field: &str, s: &str, what: &str) -> Result<i64, ApiError> {
     })
 }
 
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 fn is_true(s: &Option<String>) -> bool {
     matches!(present(s), Some("true" | "1" | "yes" | "on"))
 }
@@ -246,12 +243,7 @@ async fn new_plan_version(
     Ok((StatusCode::CREATED, Json(plan_json(&p))))
 }
 
-#[derive(Deserialize)]
-pub struct PlanBody {
-    #[serde(flatten)]
-    pub draft: PlanDraft,
-    pub version: i64,
-}
+pub type PlanBody = crate::api::Versioned<PlanDraft>;
 
 async fn save_plan(
     State(st): State<AppState>,
@@ -437,12 +429,7 @@ async fn create_project(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct ProjectBody {
-    #[serde(flatten)]
-    pub draft: ProjectDraft,
-    pub version: i64,
-}
+pub type ProjectBody = crate::api::Versioned<ProjectDraft>;
 
 async fn update_project(
     State(st): State<AppState>,
@@ -554,12 +541,7 @@ async fn add_milestone(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct MilestoneBody {
-    #[serde(flatten)]
-    pub draft: MilestoneDraft,
-    pub version: i64,
-}
+pub type MilestoneBody = crate::api::Versioned<MilestoneDraft>;
 
 async fn update_milestone(
     State(st): State<AppState>,
@@ -719,12 +701,7 @@ async fn record_meeting(
     Ok((StatusCode::CREATED, Json(meeting_json(&snap, &m))))
 }
 
-#[derive(Deserialize)]
-pub struct MeetingBody {
-    #[serde(flatten)]
-    pub draft: MeetingDraft,
-    pub version: i64,
-}
+pub type MeetingBody = crate::api::Versioned<MeetingDraft>;
 
 async fn update_meeting(
     State(st): State<AppState>,
@@ -958,12 +935,7 @@ async fn create_actor(
     Ok((StatusCode::CREATED, Json(actor_detail(&st, id).await?)))
 }
 
-#[derive(Deserialize)]
-pub struct ActorBody {
-    #[serde(flatten)]
-    pub draft: ActorDraft,
-    pub version: i64,
-}
+pub type ActorBody = crate::api::Versioned<ActorDraft>;
 
 async fn update_actor(
     State(st): State<AppState>,

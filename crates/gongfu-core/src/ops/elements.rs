@@ -3,7 +3,7 @@
 //! go to people from low-income households), the average monthly income gain per person
 //! employed, and the yearly income they bring the village collective.
 
-use super::{parse_count, parse_money};
+use super::{parse_count, parse_money, past_date};
 use crate::facilities::{check_near_village, parse_point};
 use crate::text::bounded_text;
 use crate::work::{parse_choice, parse_optional_date};
@@ -195,25 +195,15 @@ impl ElementDraft {
             }),
         );
         let point = keep(&mut errors, parse_point(self.lon, self.lat));
-        let opened_on = match parse_optional_date("opened_on", &self.opened_on) {
-            Ok(Some(d)) if d > today => {
-                errors.push(DomainError::new(
-                    "in_future",
-                    "opened_on",
-                    "开业日期不能晚于今天：登记的是已经开办的",
-                ));
-                None
-            }
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(DomainError::new("required", "opened_on", "请填写开业日期"));
-                None
-            }
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+        let opened_on = past_date(
+            "opened_on",
+            &self.opened_on,
+            "开业日期",
+            "开业日期不能晚于今天：登记的是已经开办的",
+            today,
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
         let closed_on = keep(
             &mut errors,
             parse_optional_date("closed_on", &self.closed_on),

@@ -2,9 +2,10 @@
 //! (农创客, 新农人, 返乡青年) with their projects and the support granted them (rent relief,
 //! living subsidies, loans and guarantees, in fen, with periods and approvals).
 
-use super::{parse_count, parse_money};
+pub use super::Grade;
+use super::{parse_count, parse_money, parse_reviewer, past_date, required_date};
 use crate::text::bounded_text;
-use crate::work::{parse_choice, parse_optional_date};
+use crate::work::parse_choice;
 use crate::{DomainError, Fen, VillageCode};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -135,25 +136,15 @@ impl TrainingDraft {
         )
         .map_err(|e| errors.push(e))
         .ok();
-        let held_on = match parse_optional_date("held_on", &self.held_on) {
-            Ok(Some(d)) if d > today => {
-                errors.push(DomainError::new(
-                    "in_future",
-                    "held_on",
-                    "培训日期不能晚于今天：登记的是已经举办的培训",
-                ));
-                None
-            }
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(DomainError::new("required", "held_on", "请填写培训日期"));
-                None
-            }
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+        let held_on = past_date(
+            "held_on",
+            &self.held_on,
+            "培训日期",
+            "培训日期不能晚于今天：登记的是已经举办的培训",
+            today,
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
         let attendees = match parse_count(&self.attendees, "attendees", "参训人数", 100_000) {
             Ok(0) => {
                 errors.push(DomainError::new("required", "attendees", "请填写参训人数"));
@@ -362,15 +353,10 @@ impl SupportDraft {
                 None
             }
         };
-        let date = |field: &str, s: &str, what: &str| match parse_optional_date(field, s) {
-            Ok(Some(d)) => Ok(d),
-            Ok(None) => Err(DomainError::new("required", field, format!("请填写{what}"))),
-            Err(e) => Err(e),
-        };
-        let from = date("from", &self.from, "扶持开始日期")
+        let from = required_date("from", &self.from, "扶持开始日期")
             .map_err(|e| errors.push(e))
             .ok();
-        let to = date("to", &self.to, "扶持结束日期")
+        let to = required_date("to", &self.to, "扶持结束日期")
             .map_err(|e| errors.push(e))
             .ok();
         if let (Some(f), Some(t)) = (from, to)
@@ -630,56 +616,6 @@ pub fn decide(
     Ok(r)
 }
 
-/// 年度考评等次.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Grade {
-    /// 优秀
-    Excellent,
-    /// 良好
-    Good,
-    /// 合格
-    Pass,
-    /// 不合格
-    Fail,
-}
-
-impl Grade {
-    pub const ALL: [Grade; 4] = [Grade::Excellent, Grade::Good, Grade::Pass, Grade::Fail];
-    pub fn key(self) -> &'static str {
-        match self {
-            Grade::Excellent => "excellent",
-            Grade::Good => "good",
-            Grade::Pass => "pass",
-            Grade::Fail => "fail",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Grade::Excellent => "优秀",
-            Grade::Good => "良好",
-            Grade::Pass => "合格",
-            Grade::Fail => "不合格",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Grade, DomainError> {
-        parse_choice(s, &Self::ALL, Self::key, Self::label).ok_or_else(|| {
-            DomainError::new(
-                "invalid_grade",
-                "grade",
-                format!(
-                    "考评等次「{}」无效：应为优秀、良好、合格、不合格之一",
-                    s.trim()
-                ),
-            )
-        })
-    }
-    /// Whether the grade earns an 以奖代补 award.
-    pub fn earns_award(self) -> bool {
-        matches!(self, Grade::Excellent | Grade::Good)
-    }
-}
-
 /// A yearly performance review (年度考评) of an entrepreneur.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Review {
@@ -733,19 +669,15 @@ impl ReviewDraft {
                 None
             }
         };
-        let grade = Grade::parse(&self.grade).map_err(|e| errors.push(e)).ok();
+        let grade = Grade::parse_saying(&self.grade, "应为优秀、良好、合格、不合格之一")
+            .map_err(|e| errors.push(e))
+            .ok();
         let comment = bounded_text(&self.comment, "comment", "考评意见", 500, None)
             .map_err(|e| errors.push(e))
             .ok();
-        let reviewer = bounded_text(
-            &self.reviewer,
-            "reviewer",
-            "考评人",
-            60,
-            Some("请填写考评人或考评单位"),
-        )
-        .map_err(|e| errors.push(e))
-        .ok();
+        let reviewer = parse_reviewer(&self.reviewer)
+            .map_err(|e| errors.push(e))
+            .ok();
         match (year, grade, comment, reviewer) {
             (Some(year), Some(grade), Some(comment), Some(reviewer)) if errors.is_empty() => {
                 Ok(ReviewSpec {
@@ -872,25 +804,15 @@ impl EntrepreneurDraft {
         let incubator = bounded_text(&self.incubator, "incubator", "孵化平台", 100, None)
             .map_err(|e| errors.push(e))
             .ok();
-        let since = match parse_optional_date("since", &self.since) {
-            Ok(Some(d)) if d > today => {
-                errors.push(DomainError::new(
-                    "in_future",
-                    "since",
-                    "创业起始日期不能晚于今天",
-                ));
-                None
-            }
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(DomainError::new("required", "since", "请填写创业起始日期"));
-                None
-            }
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+        let since = past_date(
+            "since",
+            &self.since,
+            "创业起始日期",
+            "创业起始日期不能晚于今天",
+            today,
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
         match (name, kind, zone, village, project, incubator, since) {
             (
                 Some(name),

@@ -4,7 +4,8 @@
 //! each zone with its IP and logo (一片一IP), and the yearly evaluations (年度考评) that make a
 //! team's evaluation history.
 
-use super::{parse_count, parse_money};
+pub use super::Grade;
+use super::{parse_count, parse_money, parse_reviewer, required_date};
 use crate::text::bounded_text;
 use crate::work::actor::{CreditCode, parse_phone};
 use crate::work::{parse_choice, parse_optional_date};
@@ -312,11 +313,6 @@ impl TeamDraft {
         );
         let phone = keep(&mut errors, parse_phone(&self.phone));
         let business_types = keep(&mut errors, BusinessType::parse_list(&self.business_types));
-        let required_date = |field: &str, s: &str, what: &str| match parse_optional_date(field, s) {
-            Ok(Some(d)) => Ok(d),
-            Ok(None) => Err(DomainError::new("required", field, format!("请填写{what}"))),
-            Err(e) => Err(e),
-        };
         let start = keep(
             &mut errors,
             required_date("contract_start", &self.contract_start, "合同开始日期"),
@@ -556,59 +552,6 @@ pub fn check_logo(
     Ok(checked)
 }
 
-/// 考评等次 of a yearly evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Grade {
-    /// 优秀
-    Excellent,
-    /// 良好
-    Good,
-    /// 合格
-    Pass,
-    /// 不合格
-    Fail,
-}
-
-impl Grade {
-    pub const ALL: [Grade; 4] = [Grade::Excellent, Grade::Good, Grade::Pass, Grade::Fail];
-    pub fn key(self) -> &'static str {
-        match self {
-            Grade::Excellent => "excellent",
-            Grade::Good => "good",
-            Grade::Pass => "pass",
-            Grade::Fail => "fail",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Grade::Excellent => "优秀",
-            Grade::Good => "良好",
-            Grade::Pass => "合格",
-            Grade::Fail => "不合格",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Grade, DomainError> {
-        parse_choice(s, &Self::ALL, Self::key, Self::label).ok_or_else(|| {
-            DomainError::new(
-                "invalid_grade",
-                "grade",
-                format!("考评等次「{}」无效：应为优秀、良好、合格或不合格", s.trim()),
-            )
-        })
-    }
-    /// The usual grade of a score in tenths (90 分及以上优秀, 80 良好, 60 合格), used when the
-    /// reviewer leaves the grade empty.
-    pub fn of_score(tenths: i64) -> Grade {
-        match tenths {
-            900.. => Grade::Excellent,
-            800.. => Grade::Good,
-            600.. => Grade::Pass,
-            _ => Grade::Fail,
-        }
-    }
-}
-
 /// A score 0–100 typed with at most one decimal, in tenths.
 pub fn parse_score(s: &str) -> Result<i64, DomainError> {
     let t = s.trim();
@@ -716,15 +659,9 @@ impl EvaluationDraft {
         let comment = bounded_text(&self.comment, "comment", "考评意见", TEXT_MAX, None)
             .map_err(|e| errors.push(e))
             .ok();
-        let reviewer = bounded_text(
-            &self.reviewer,
-            "reviewer",
-            "考评人",
-            60,
-            Some("请填写考评人或考评单位"),
-        )
-        .map_err(|e| errors.push(e))
-        .ok();
+        let reviewer = parse_reviewer(&self.reviewer)
+            .map_err(|e| errors.push(e))
+            .ok();
         match (year, score, grade, comment, reviewer) {
             (Some(year), Some(score_tenths), Some(grade), Some(comment), Some(reviewer))
                 if errors.is_empty() =>

@@ -637,11 +637,7 @@ pub(crate) async fn check_action_refs(
             Some(_) => {}
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(errors))
-    }
+    crate::error::all_valid(errors)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -266,11 +266,7 @@ async fn check_refs(
         }
         None => {}
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(errors))
-    }
+    crate::error::all_valid(errors)
 }
 
 async fn write_villages(

@@ -7,9 +7,11 @@
 //! only shown to those the store would let write; the store checks every write itself.
 
 use super::villages::{Opt, messages, opt};
+use super::work::zone_name as zone_label;
 use super::{Layout, field_errors, form_pairs, form_value, is_htmx};
 use crate::AppState;
 use crate::api::RequestActor;
+use crate::api::present;
 use crate::error::{ApiError, PageError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -52,13 +54,6 @@ fn write_status(e: &ApiError) -> StatusCode {
 /// Whether the signed-in person keeps the registry (区、镇街、部门). Only a hint for the UI.
 fn may_register(layout: &Layout) -> bool {
     matches!(layout.role, "admin" | "town" | "department")
-}
-
-fn zone_label(snap: &Snapshot, zone: i64) -> String {
-    match snap.zone(ZoneId(zone)) {
-        Some(z) => z.name.clone(),
-        None => format!("片区 {zone}"),
-    }
 }
 
 fn zone_town(snap: &Snapshot, zone: i64) -> String {
@@ -146,10 +141,6 @@ pub struct ActorsPage {
     pub kinds: Vec<Opt>,
     pub zones: Vec<Opt>,
     pub can_register: bool,
-}
-
-fn present(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn parse_zone_id(s: &str) -> Result<i64, ApiError> {
@@ -391,11 +382,7 @@ pub struct ActorFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ActorFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(ActorFormPage);
 
 /// The form's fields as typed.
 #[derive(Default, Clone)]

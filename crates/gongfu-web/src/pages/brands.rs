@@ -5,11 +5,12 @@
 //! administrator sees the forms' buttons; the store refuses anyone else.
 
 use super::villages::{Opt, opt};
-use super::work::zone_opts;
-use super::{Layout, error_status, errors_for, field_errors, form_pairs, form_value, form_values};
+use super::work::zone_filter_opts;
+use super::{Layout, error_status, field_errors, form_pairs, form_value, form_values};
 use crate::AppState;
 use crate::api::RequestActor;
-use crate::brands_api::{ActorNames, actor_names, zone_param};
+use crate::api::zone_param;
+use crate::brands_api::{ActorNames, actor_names};
 use crate::error::{ApiError, PageError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -228,11 +229,7 @@ pub struct BrandPage {
     pub today: String,
 }
 
-impl BrandPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(BrandPage);
 
 async fn brand_or_404(st: &AppState, id: i64) -> Result<Brand, ApiError> {
     st.store
@@ -317,11 +314,7 @@ pub struct LicenceFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl LicenceFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(LicenceFormPage);
 
 async fn licence_form(
     st: &AppState,
@@ -380,26 +373,19 @@ async fn update_licence(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/brands/{brand}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
                 let now = LicenceForm::of(&current);
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：授权期限 {} 至 {}{}。再次保存将以您的输入替换。",
-                        now.from,
-                        now.to,
-                        if now.revoked_on.is_empty() {
-                            String::new()
-                        } else {
-                            format!("，{} 撤销", now.revoked_on)
-                        }
-                    ),
-                ));
-                v.version = current.version;
-            }
+                format!(
+                    "当前内容：授权期限 {} 至 {}{}。",
+                    now.from,
+                    now.to,
+                    if now.revoked_on.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，{} 撤销", now.revoked_on)
+                    }
+                )
+            });
             Ok((status, licence_form(&st, brand, id, v, errors).await?).into_response())
         }
     }
@@ -466,11 +452,7 @@ pub struct BrandFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl BrandFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(BrandFormPage);
 
 fn brand_form(
     demo: bool,
@@ -480,28 +462,12 @@ fn brand_form(
 ) -> BrandFormPage {
     let mut kinds = vec![opt("", "请选择类别", &v.kind)];
     kinds.extend(BrandKind::ALL.map(|k| opt(k.key(), k.label(), &v.kind)));
+    let f = super::form_frame(id, "编辑品牌", "登记品牌", &v.name, "/brands");
     BrandFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑品牌"
-            } else {
-                "登记品牌"
-            },
-            "ops",
-            demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑品牌：{}", v.name),
-            None => "登记品牌".into(),
-        },
-        action: match id {
-            Some(i) => format!("/brands/{i}/edit"),
-            None => "/brands".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/brands/{i}"),
-            None => "/brands".into(),
-        },
+        layout: Layout::new(f.title, "ops", demo),
+        heading: f.heading,
+        action: f.action,
+        cancel: f.cancel,
         kinds,
         v,
         errors,
@@ -572,25 +538,18 @@ async fn update_brand(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/brands/{id}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：{}「{}」{}。再次保存将以您的输入替换。",
-                        current.kind.label(),
-                        current.name,
-                        current
-                            .gi
-                            .as_ref()
-                            .map(|g| format!("，地理标志 {}", g.number))
-                            .unwrap_or_default()
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：{}「{}」{}。",
+                    current.kind.label(),
+                    current.name,
+                    current
+                        .gi
+                        .as_ref()
+                        .map(|g| format!("，地理标志 {}", g.number))
+                        .unwrap_or_default()
+                )
+            });
             let snap = st.store.snapshot().await?;
             Ok((status, brand_form(snap.is_demo, Some(id), v, errors)).into_response())
         }
@@ -682,8 +641,7 @@ async fn chains(
     let list = st.store.chains_in_zone(zone, day).await?;
     let years = shown_years(&st.store.chains().await?, day);
     let current = q.zone.clone().unwrap_or_default();
-    let mut zones = vec![opt("", "全部片区", &current)];
-    zones.extend(zone_opts(&snap, day, &current));
+    let zones = zone_filter_opts(&snap, day, &current);
     Ok(ChainsPage {
         layout: Layout::new("产业链", "ops", snap.is_demo),
         latest_total: list
@@ -752,11 +710,7 @@ pub struct ChainPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ChainPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(ChainPage);
 
 async fn chain_or_404(st: &AppState, id: i64) -> Result<Chain, ApiError> {
     st.store
@@ -1085,11 +1039,7 @@ pub struct ChainFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ChainFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        errors_for(&self.errors, field)
-    }
-}
+error_for!(ChainFormPage);
 
 /// Villages grouped for picking: first the members of each zone (where chains mostly run),
 /// then every other village by town.
@@ -1167,28 +1117,12 @@ async fn chain_form(
             .iter()
             .map(|b| opt(b.id.to_string(), b.name.clone(), &v.brand)),
     );
+    let f = super::form_frame(id, "编辑产业链", "登记产业链", &v.name, "/chains");
     Ok(ChainFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑产业链"
-            } else {
-                "登记产业链"
-            },
-            "ops",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑产业链：{}", v.name),
-            None => "登记产业链".into(),
-        },
-        action: match id {
-            Some(i) => format!("/chains/{i}/edit"),
-            None => "/chains".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/chains/{i}"),
-            None => "/chains".into(),
-        },
+        layout: Layout::new(f.title, "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
+        cancel: f.cancel,
         links: v
             .links
             .into_iter()
@@ -1264,22 +1198,15 @@ async fn update_chain(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/chains/{id}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：「{}」，{} 个环节、{} 个村、{} 个主体。再次保存将以您的输入替换。",
-                        current.name,
-                        current.links.len(),
-                        current.villages().len(),
-                        current.actors().len()
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：「{}」，{} 个环节、{} 个村、{} 个主体。",
+                    current.name,
+                    current.links.len(),
+                    current.villages().len(),
+                    current.actors().len()
+                )
+            });
             Ok((status, chain_form(&st, Some(id), v, errors).await?).into_response())
         }
     }

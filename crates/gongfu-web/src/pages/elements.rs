@@ -4,7 +4,7 @@
 
 use super::facilities::{VillageGroup, village_groups};
 use super::villages::{Opt, opt};
-use super::work::{money, zone_opts};
+use super::work::{money, zone_filter_opts};
 use super::{Layout, error_status, field_errors, form_pairs, form_value};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -96,8 +96,7 @@ pub async fn list(
     let zone = q.zone.clone().unwrap_or_default();
     let mut kinds = vec![opt("", "全部类型", &kind)];
     kinds.extend(ElementType::ALL.map(|k| opt(k.key(), k.label(), &kind)));
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, day, &zone));
+    let zones = zone_filter_opts(&snap, day, &zone);
     Ok(ElementsPage {
         layout: Layout::new("共富元素", "ops", snap.is_demo),
         jobs: elements.iter().map(|e| e.jobs).sum(),
@@ -200,11 +199,7 @@ pub struct ElementFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ElementFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(ElementFormPage);
 
 fn form_page(
     snap: &Snapshot,
@@ -215,24 +210,11 @@ fn form_page(
 ) -> ElementFormPage {
     let mut kinds = vec![opt("", "请选择类型", &v.kind)];
     kinds.extend(ElementType::ALL.map(|k| opt(k.key(), k.label(), &v.kind)));
+    let f = super::form_frame(id, "编辑共富元素", "登记共富元素", &v.name, "/elements");
     ElementFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑共富元素"
-            } else {
-                "登记共富元素"
-            },
-            "ops",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑共富元素：{}", v.name),
-            None => "登记共富元素".into(),
-        },
-        action: match id {
-            Some(i) => format!("/elements/{i}/edit"),
-            None => "/elements".into(),
-        },
+        layout: Layout::new(f.title, "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         groups: village_groups(snap, day, &v.village_code),
         kinds,
         v,
@@ -321,25 +303,22 @@ pub async fn edit_submit(
         Ok(()) => Ok(Redirect::to("/elements").into_response()),
         Err(e) => {
             let snap = st.store.snapshot().await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
                 let now = ElementForm::of(&current);
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：{}「{}」，就业 {} 人（低收入 {} 人），开业 {}{}。再次保存将以您的输入替换。",
-                        current.kind.label(),
-                        now.name,
-                        now.jobs,
-                        now.low_income_jobs,
-                        now.opened_on,
-                        if now.closed_on.is_empty() { String::new() } else { format!("，停办 {}", now.closed_on) }
-                    ),
-                ));
-                v.version = current.version;
-            }
+                format!(
+                    "当前内容：{}「{}」，就业 {} 人（低收入 {} 人），开业 {}{}。",
+                    current.kind.label(),
+                    now.name,
+                    now.jobs,
+                    now.low_income_jobs,
+                    now.opened_on,
+                    if now.closed_on.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，停办 {}", now.closed_on)
+                    }
+                )
+            });
             Ok((status, form_page(&snap, st.today(), Some(id), v, errors)).into_response())
         }
     }

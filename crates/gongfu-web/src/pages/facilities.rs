@@ -399,11 +399,7 @@ pub struct FacilityFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl FacilityFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(FacilityFormPage);
 
 /// The form's fields as typed.
 #[derive(Default, Clone)]
@@ -575,24 +571,11 @@ fn form_page(
         Some(f) => format!("编辑设施：{}", f.name),
         None => "新增设施".into(),
     };
+    let f = super::form_frame(id, "编辑设施", "新增设施", "", "/facilities");
     FacilityFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑设施"
-            } else {
-                "新增设施"
-            },
-            "facilities",
-            snap.is_demo,
-        ),
-        action: match id {
-            Some(i) => format!("/facilities/{i}/edit"),
-            None => "/facilities".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/facilities/{i}"),
-            None => "/facilities".into(),
-        },
+        layout: Layout::new(f.title, "facilities", snap.is_demo),
+        action: f.action,
+        cancel: f.cancel,
         heading,
         v,
         kinds,

@@ -81,8 +81,7 @@ pub async fn list(
         .filter(|m| year.is_empty() || m.held_on.year().to_string() == year)
         .map(|m| meeting_row(&snap, m))
         .collect();
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, today, &zone));
+    let zones = super::work::zone_filter_opts(&snap, today, &zone);
     let mut year_opts = vec![opt("", "全部年份", &year)];
     year_opts.extend(
         years
@@ -180,11 +179,7 @@ pub struct MeetingFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl MeetingFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(MeetingFormPage);
 
 async fn form_page(
     st: &AppState,
@@ -212,28 +207,12 @@ async fn form_page(
             .collect(),
         None => Vec::new(),
     };
+    let f = super::form_frame(id, "更正会议记录", "登记会议", &v.title, "/meetings");
     Ok(MeetingFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "更正会议记录"
-            } else {
-                "登记会议"
-            },
-            "work",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("更正会议记录：{}", v.title),
-            None => "登记会议".into(),
-        },
-        action: match id {
-            Some(i) => format!("/meetings/{i}/edit"),
-            None => "/meetings".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/meetings/{i}"),
-            None => "/meetings".into(),
-        },
+        layout: Layout::new(f.title, "work", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
+        cancel: f.cancel,
         new: id.is_none(),
         zones: zone_opts(&snap, st.today(), &v.zone),
         committee,
@@ -321,22 +300,15 @@ pub async fn edit_submit(
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(e) => {
             let current = meeting_or_404(&st, id).await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前记录：{}「{}」，参会 {} 人，决定事项 {} 条。再次保存将以您的输入替换。",
-                        date_string(current.held_on),
-                        current.title,
-                        current.attendees.len(),
-                        current.decisions.len()
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前记录：{}「{}」，参会 {} 人，决定事项 {} 条。",
+                    date_string(current.held_on),
+                    current.title,
+                    current.attendees.len(),
+                    current.decisions.len()
+                )
+            });
             v.zone = current.zone.to_string();
             Ok((status, form_page(&st, Some(id), v, errors).await?).into_response())
         }

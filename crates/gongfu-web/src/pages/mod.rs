@@ -1,6 +1,18 @@
 //! The Chinese HTML pages, one module per screen. Each handler builds a typed askama template;
 //! list pages answer with only their table fragment when htmx asks (`HX-Request`).
 
+/// `error_for(field)` on form pages that keep their errors as `(field, message)` in `errors`:
+/// the messages for that field, for the line under it (see [`errors_for`]).
+macro_rules! error_for {
+    ($page:ty) => {
+        impl $page {
+            pub fn error_for(&self, field: &str) -> String {
+                $crate::pages::errors_for(&self.errors, field)
+            }
+        }
+    };
+}
+
 mod account;
 mod actors;
 mod audit;
@@ -256,6 +268,65 @@ pub fn field_errors(e: crate::error::ApiError) -> Vec<(String, String)> {
             .into_iter()
             .map(|d| (d.field, d.message))
             .collect()
+    }
+}
+
+/// A failed save's status and the errors its form shows again. When the record changed since
+/// the form was opened (`version_conflict`), `now` says what it holds now (「当前内容：…。」),
+/// shown above the form by [`stale_line`], and the form takes the record's current version, so
+/// that saving again replaces it.
+pub fn save_failed(
+    e: crate::error::ApiError,
+    version: &mut i64,
+    current_version: i64,
+    now: impl FnOnce() -> String,
+) -> (axum::http::StatusCode, Vec<(String, String)>) {
+    let status = error_status(&e);
+    let conflict = e.code == "version_conflict";
+    let mut errors = field_errors(e);
+    if conflict {
+        errors.push(stale_line(now()));
+        *version = current_version;
+    }
+    (status, errors)
+}
+
+/// The form-wide error of a save that met a newer version: what the record holds now, then
+/// 「再次保存将以您的输入替换。」.
+pub fn stale_line(now: String) -> (String, String) {
+    (String::new(), format!("{now}再次保存将以您的输入替换。"))
+}
+
+/// The frame of a record's form page, by whether it edits one (`id`) or registers a new one:
+/// the title (`edit` or `new`), the heading (`{edit}：{name}` or `new`), where the form posts
+/// (`{base}/{id}/edit` or `base`) and where 取消 leads (`{base}/{id}` or `base`).
+pub struct FormFrame {
+    pub title: &'static str,
+    pub heading: String,
+    pub action: String,
+    pub cancel: String,
+}
+
+pub fn form_frame(
+    id: Option<i64>,
+    edit: &'static str,
+    new: &'static str,
+    name: &str,
+    base: &str,
+) -> FormFrame {
+    match id {
+        Some(i) => FormFrame {
+            title: edit,
+            heading: format!("{edit}：{name}"),
+            action: format!("{base}/{i}/edit"),
+            cancel: format!("{base}/{i}"),
+        },
+        None => FormFrame {
+            title: new,
+            heading: new.to_string(),
+            action: base.to_string(),
+            cancel: base.to_string(),
+        },
     }
 }
 

@@ -3,7 +3,7 @@
 //! and their evidence.
 
 use super::villages::{Opt, opt};
-use super::work::{can_manage, money, zone_name, zone_opts};
+use super::work::{can_manage, money, zone_filter_opts, zone_name};
 use super::{Layout, error_status, field_errors, form_pairs, form_value, form_values};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -94,8 +94,7 @@ pub async fn list(
     statuses.extend(ProjectStatus::ALL.map(|s| opt(s.key(), s.label(), &status)));
     let mut mechanisms = vec![opt("", "全部机制", &mechanism)];
     mechanisms.extend(Mechanism::ALL.map(|m| opt(m.key(), m.label(), &mechanism)));
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, today, &zone));
+    let zones = zone_filter_opts(&snap, today, &zone);
     let overdue = filter.overdue_on.is_some();
     let layout = Layout::new("项目清单", "work", snap.is_demo);
     let can_create = layout.can("zones") || layout.role == "department";
@@ -250,11 +249,7 @@ pub struct ProjectFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl ProjectFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(ProjectFormPage);
 
 /// Where a new project says it came from, as the form carries it (`task:12`, `decision:7`).
 fn parse_origin(s: &str) -> Option<Origin> {
@@ -337,26 +332,13 @@ async fn form_page(
         .map(|s| opt(s.key(), s.label(), &status))
         .collect();
     let origin = origin_label(st, zone, parse_origin(&v.origin)).await?;
+    let f = super::form_frame(id, "编辑项目", "新建项目", &v.draft.name, "/projects");
     Ok(ProjectFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑项目"
-            } else {
-                "新建项目"
-            },
-            "work",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑项目：{}", v.draft.name),
-            None => "新建项目".into(),
-        },
-        action: match id {
-            Some(i) => format!("/projects/{i}/edit"),
-            None => "/projects".into(),
-        },
+        layout: Layout::new(f.title, "work", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         cancel: match id {
-            Some(i) => format!("/projects/{i}"),
+            Some(_) => f.cancel,
             None => format!("/projects?zone={zone}"),
         },
         new: id.is_none(),
@@ -488,24 +470,17 @@ pub async fn edit_submit(
         Err(e) => {
             let snap = st.store.snapshot().await?;
             let current = project_or_404(&st, id).await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
                 let now = ProjectDraftView::of(&current);
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：名称「{}」，牵头单位「{}」，计划完工 {}，计划投资 {} 万元，状态「{}」。再次保存将以您的输入替换。",
-                        now.name,
-                        now.lead_unit,
-                        if now.end.is_empty() { "—" } else { &now.end },
-                        money(current.investment.planned_total()),
-                        current.status.label()
-                    ),
-                ));
-                v.version = current.version;
-            }
+                format!(
+                    "当前内容：名称「{}」，牵头单位「{}」，计划完工 {}，计划投资 {} 万元，状态「{}」。",
+                    now.name,
+                    now.lead_unit,
+                    if now.end.is_empty() { "—" } else { &now.end },
+                    money(current.investment.planned_total()),
+                    current.status.label()
+                )
+            });
             v.zone = current.zone.to_string();
             Ok((status, form_page(&st, &snap, Some(id), v, errors).await?).into_response())
         }

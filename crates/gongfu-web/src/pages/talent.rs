@@ -18,13 +18,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use gongfu_core::Fen;
 use gongfu_core::ops::talent::{
     DecisionDraft, EntrepreneurDraft, EntrepreneurKind, EntrepreneurRecord, Grade, ReviewDraft,
     SupportDraft, SupportKind, SupportRecord, SupportStatus, Training, TrainingDraft,
     approved_totals,
 };
 use gongfu_core::village::date_string;
-use gongfu_core::{Fen, ZoneId};
 use gongfu_store::{Actor, Snapshot};
 use serde::Deserialize;
 use time::Date;
@@ -57,10 +57,7 @@ fn yuan(f: Fen) -> String {
 fn zone_label(snap: &Snapshot, zone: Option<i64>) -> String {
     match zone {
         None => "全区".into(),
-        Some(z) => snap
-            .zone(ZoneId(z))
-            .map(|z| z.name.clone())
-            .unwrap_or_else(|| format!("片区 {z}")),
+        Some(z) => super::work::zone_name(snap, z),
     }
 }
 
@@ -290,11 +287,7 @@ pub struct TrainingFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl TrainingFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(TrainingFormPage);
 
 fn training_form(
     snap: &Snapshot,
@@ -305,17 +298,11 @@ fn training_form(
 ) -> TrainingFormPage {
     let mut zones = vec![opt("", "全区（全区性培训，仅区管理员）", &v.zone)];
     zones.extend(zone_opts(snap, day, &v.zone));
-    let heading = match id {
-        Some(_) => format!("编辑培训：{}", v.topic),
-        None => "登记培训".into(),
-    };
+    let f = super::form_frame(id, "编辑培训", "登记培训", &v.topic, "/talent/trainings");
     TrainingFormPage {
-        layout: Layout::new(heading.clone(), "ops", snap.is_demo),
-        heading,
-        action: match id {
-            Some(i) => format!("/talent/trainings/{i}/edit"),
-            None => "/talent/trainings".into(),
-        },
+        layout: Layout::new(f.heading.clone(), "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         zones,
         audiences: vec![
             "村党组织书记",
@@ -407,23 +394,16 @@ pub async fn training_update(
         Ok(()) => Ok(Redirect::to("/talent#trainings").into_response()),
         Err(e) => {
             let snap = st.store.snapshot().await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：{}「{}」，{}，{} 人参训，{} 学时。再次保存将以您的输入替换。",
-                        zone_label(&snap, current.zone),
-                        current.topic,
-                        date_string(current.held_on),
-                        current.attendees,
-                        hours_text(current.hours_tenths)
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：{}「{}」，{}，{} 人参训，{} 学时。",
+                    zone_label(&snap, current.zone),
+                    current.topic,
+                    date_string(current.held_on),
+                    current.attendees,
+                    hours_text(current.hours_tenths)
+                )
+            });
             Ok((
                 status,
                 training_form(&snap, st.today(), Some(id), v, errors),
@@ -526,11 +506,7 @@ pub struct PersonFormPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl PersonFormPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(PersonFormPage);
 
 /// Incubators offered as suggestions (any other may be typed).
 pub const INCUBATORS: [&str; 5] = [
@@ -550,19 +526,19 @@ fn person_form(
 ) -> PersonFormPage {
     let mut kinds = vec![opt("", "请选择类型", &v.kind)];
     kinds.extend(EntrepreneurKind::ALL.map(|k| opt(k.key(), k.label(), &v.kind)));
-    let heading = match id {
-        Some(_) => format!("编辑创业人才：{}", v.name),
-        None => "登记创业人才".into(),
-    };
+    let f = super::form_frame(
+        id,
+        "编辑创业人才",
+        "登记创业人才",
+        &v.name,
+        "/talent/entrepreneurs",
+    );
     PersonFormPage {
-        layout: Layout::new(heading.clone(), "ops", snap.is_demo),
-        heading,
-        action: match id {
-            Some(i) => format!("/talent/entrepreneurs/{i}/edit"),
-            None => "/talent/entrepreneurs".into(),
-        },
+        layout: Layout::new(f.heading.clone(), "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
         cancel: match id {
-            Some(i) => format!("/talent/entrepreneurs/{i}"),
+            Some(_) => f.cancel,
             None => "/talent?view=people#entrepreneurs".into(),
         },
         groups: zone_groups(snap, day, &v.village_code),
@@ -652,24 +628,18 @@ pub async fn person_update(
         Ok(()) => Ok(Redirect::to(&format!("/talent/entrepreneurs/{id}")).into_response()),
         Err(e) => {
             let snap = st.store.snapshot().await?;
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                let p = &current.person;
-                errors.push((
-                    String::new(),
+            let (status, errors) =
+                super::save_failed(e, &mut v.version, current.person.version, || {
+                    let p = &current.person;
                     format!(
-                        "当前内容：{}（{}），项目「{}」，孵化平台「{}」，{} 起。再次保存将以您的输入替换。",
+                        "当前内容：{}（{}），项目「{}」，孵化平台「{}」，{} 起。",
                         p.name,
                         p.kind.label(),
                         p.project,
                         p.incubator,
                         date_string(p.since)
-                    ),
-                ));
-                v.version = p.version;
-            }
+                    )
+                });
             Ok((status, person_form(&snap, st.today(), Some(id), v, errors)).into_response())
         }
     }
@@ -748,11 +718,7 @@ pub struct PersonPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl PersonPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(PersonPage);
 
 async fn person_view(
     st: &AppState,

@@ -5,6 +5,7 @@
 
 use super::villages::{Opt, opt};
 use super::work::money;
+use super::work::zone_name as zone_label;
 use super::{Layout, error_status, field_errors, form_pairs, form_value, form_values};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -23,8 +24,8 @@ use gongfu_core::ops::teams::{
 };
 use gongfu_core::village::date_string;
 use gongfu_core::{DataYear, Fen, ZoneId};
+use gongfu_store::Actor;
 use gongfu_store::teams::{LogoChange, may_enter_zone_figures};
-use gongfu_store::{Actor, Snapshot};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -39,12 +40,6 @@ pub fn routes() -> Router<AppState> {
             "/zones/{id}/operation-plan",
             get(plan_page).post(plan_submit),
         )
-}
-
-fn zone_label(snap: &Snapshot, zone: i64) -> String {
-    snap.zone(ZoneId(zone))
-        .map(|z| z.name.clone())
-        .unwrap_or_else(|| format!("片区 {zone}"))
 }
 
 fn state_class(s: ContractState) -> &'static str {
@@ -92,8 +87,7 @@ pub async fn list(
     let teams = st.store.teams(zone).await?;
     let kpis = st.store.team_kpis(None).await?;
     let current = q.zone.clone().unwrap_or_default();
-    let mut zones = vec![opt("", "全部片区", &current)];
-    zones.extend(super::work::zone_opts(&snap, day, &current));
+    let zones = super::work::zone_filter_opts(&snap, day, &current);
     let rows: Vec<TeamRow> = teams
         .iter()
         .map(|t| {
@@ -334,28 +328,12 @@ async fn form_page(
             .iter()
             .map(|a| opt(a.id.to_string(), a.name.clone(), &v.actor)),
     );
+    let f = super::form_frame(id, "编辑运营团队", "登记运营团队", &v.name, "/teams");
     Ok(TeamFormPage {
-        layout: Layout::new(
-            if id.is_some() {
-                "编辑运营团队"
-            } else {
-                "登记运营团队"
-            },
-            "ops",
-            snap.is_demo,
-        ),
-        heading: match id {
-            Some(_) => format!("编辑运营团队：{}", v.name),
-            None => "登记运营团队".into(),
-        },
-        action: match id {
-            Some(i) => format!("/teams/{i}/edit"),
-            None => "/teams".into(),
-        },
-        cancel: match id {
-            Some(i) => format!("/teams/{i}"),
-            None => "/teams".into(),
-        },
+        layout: Layout::new(f.title, "ops", snap.is_demo),
+        heading: f.heading,
+        action: f.action,
+        cancel: f.cancel,
         types: BusinessType::ALL
             .iter()
             .map(|b| TypeBox {
@@ -420,22 +398,15 @@ pub async fn edit_submit(
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/teams/{id}")).into_response()),
         Err(e) => {
-            let status = error_status(&e);
-            let conflict = e.code == "version_conflict";
-            let mut errors = field_errors(e);
-            if conflict {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "当前内容：「{}」，合同期 {} 至 {}，服务 {} 个片区。再次保存将以您的输入替换。",
-                        current.name,
-                        date_string(current.contract_start),
-                        date_string(current.contract_end),
-                        current.zones.len()
-                    ),
-                ));
-                v.version = current.version;
-            }
+            let (status, errors) = super::save_failed(e, &mut v.version, current.version, || {
+                format!(
+                    "当前内容：「{}」，合同期 {} 至 {}，服务 {} 个片区。",
+                    current.name,
+                    date_string(current.contract_start),
+                    date_string(current.contract_end),
+                    current.zones.len()
+                )
+            });
             Ok((status, form_page(&st, Some(id), v, errors).await?).into_response())
         }
     }
@@ -837,10 +808,9 @@ pub async fn kpi_submit(
                             && Some(k.year.get()) == v.year.trim().parse().ok()
                     });
                 if let Some((_, k)) = current {
-                    errors.push((
-                        String::new(),
+                    errors.push(super::stale_line(
                         format!(
-                            "该片区 {} 年的绩效已有人填报：运营收入 {} 元，游客 {} 人次，活动 {} 场，就业 {} 人，村集体增收 {} 元。再次保存将以您的输入替换。",
+                            "该片区 {} 年的绩效已有人填报：运营收入 {} 元，游客 {} 人次，活动 {} 场，就业 {} 人，村集体增收 {} 元。",
                             k.year.get(),
                             k.revenue.yuan_string(),
                             k.visitors,
@@ -926,11 +896,7 @@ pub struct PlanPage {
     pub errors: Vec<(String, String)>,
 }
 
-impl PlanPage {
-    pub fn error_for(&self, field: &str) -> String {
-        super::errors_for(&self.errors, field)
-    }
-}
+error_for!(PlanPage);
 
 async fn plan_view(
     st: &AppState,
@@ -1070,15 +1036,12 @@ pub async fn plan_submit(
             let conflict = e.code == "version_conflict";
             let mut errors = field_errors(e);
             if conflict && let Some(cur) = st.store.operation_plan(zone).await? {
-                errors.push((
-                    String::new(),
-                    format!(
-                        "方案已被 {} 于 {} 更新（IP「{}」）。再次保存将以您的输入替换。",
-                        cur.updated_by.trim_start_matches("system:"),
-                        cur.updated_at.chars().take(10).collect::<String>(),
-                        cur.plan.ip_name
-                    ),
-                ));
+                errors.push(super::stale_line(format!(
+                    "方案已被 {} 于 {} 更新（IP「{}」）。",
+                    cur.updated_by.trim_start_matches("system:"),
+                    cur.updated_at.chars().take(10).collect::<String>(),
+                    cur.plan.ip_name
+                )));
                 v.version = cur.version;
             }
             let page = plan_view(&st, &actor, zone, Some(v), errors).await?;

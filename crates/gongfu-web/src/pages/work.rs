@@ -91,11 +91,7 @@ pub fn money(f: Fen) -> String {
     f.wan_yuan_string()
 }
 
-pub fn zone_name(snap: &Snapshot, zone: i64) -> String {
-    snap.zone(ZoneId(zone))
-        .map(|z| z.name.clone())
-        .unwrap_or_else(|| format!("片区 {zone}"))
-}
+pub use crate::api::zone_name;
 
 /// Live zones as options, by name.
 pub fn zone_opts(snap: &Snapshot, day: Date, current: &str) -> Vec<Opt> {
@@ -105,6 +101,13 @@ pub fn zone_opts(snap: &Snapshot, day: Date, current: &str) -> Vec<Opt> {
         .into_iter()
         .map(|z| opt(z.id.0.to_string(), z.name.clone(), current))
         .collect()
+}
+
+/// The zone filter of a list: 全部片区, then the zones standing on `day`.
+pub fn zone_filter_opts(snap: &Snapshot, day: Date, current: &str) -> Vec<Opt> {
+    let mut zones = vec![opt("", "全部片区", current)];
+    zones.extend(zone_opts(snap, day, current));
+    zones
 }
 
 /// A zone's members on `day` as (code, name), key village first.
@@ -372,8 +375,7 @@ async fn actions_view(
     items.sort_by_key(|a| (a.status.is_closed(), a.days_overdue(today).is_none(), a.due));
     let zone = q.zone.clone().unwrap_or_default();
     let status = q.status.clone().unwrap_or_default();
-    let mut zones = vec![opt("", "全部片区", &zone)];
-    zones.extend(zone_opts(&snap, today, &zone));
+    let zones = zone_filter_opts(&snap, today, &zone);
     let mut statuses = vec![opt("", "全部状态", &status)];
     statuses.extend(ActionStatus::ALL.map(|s| opt(s.key(), s.label(), &status)));
     Ok(ActionsPage {
