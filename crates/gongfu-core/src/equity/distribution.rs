@@ -139,7 +139,11 @@ impl Waterfall {
     pub fn new(entity: &EntitySpec, p: WaterfallParts) -> Result<Waterfall, Vec<DomainError>> {
         let mut errors = Vec::new();
         if !(2000..=2100).contains(&p.year) {
-            errors.push(DomainError::new("invalid_year", "year", "年度应在 2000 到 2100 之间"));
+            errors.push(DomainError::new(
+                "invalid_year",
+                "year",
+                "年度应在 2000 到 2100 之间",
+            ));
         }
         if p.reserve.get() + p.welfare.get() > BP_FULL {
             errors.push(DomainError::new(
@@ -196,13 +200,21 @@ impl Waterfall {
                 Some(_) => {}
             }
             if num < 0 {
-                errors.push(DomainError::new("negative", "guarantee_amount", "保底金额不能为负"));
+                errors.push(DomainError::new(
+                    "negative",
+                    "guarantee_amount",
+                    "保底金额不能为负",
+                ));
             }
         }
         if let Some(inc) = &p.incentive
             && inc.cap.is_some_and(|c| c.0 < 0)
         {
-            errors.push(DomainError::new("negative", "incentive_cap", "激励封顶金额不能为负"));
+            errors.push(DomainError::new(
+                "negative",
+                "incentive_cap",
+                "激励封顶金额不能为负",
+            ));
         }
         // 农民专业合作社法 第四十四条: the patronage refund is at least 60 % of the
         // distributable surplus. Checked here on the configured shares, and again on the
@@ -235,7 +247,11 @@ impl Waterfall {
 fn patronage_bp(entity: &EntitySpec, split: &[(ClassId, Bp)]) -> i64 {
     split
         .iter()
-        .filter(|(c, _)| entity.class(*c).is_some_and(|c| c.basis == Basis::TradeVolume))
+        .filter(|(c, _)| {
+            entity
+                .class(*c)
+                .is_some_and(|c| c.basis == Basis::TradeVolume)
+        })
         .map(|(_, b)| b.get())
         .sum()
 }
@@ -400,10 +416,18 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
     let w = input.waterfall.parts();
     let entity = input.entity;
     if input.prior_loss.0 < 0 {
-        return Err(DomainError::new("negative", "prior_loss", "上期结转亏损不能为负"));
+        return Err(DomainError::new(
+            "negative",
+            "prior_loss",
+            "上期结转亏损不能为负",
+        ));
     }
     if input.reserves_available.0 < 0 {
-        return Err(DomainError::new("negative", "reserves_available", "可动用公积金不能为负"));
+        return Err(DomainError::new(
+            "negative",
+            "reserves_available",
+            "可动用公积金不能为负",
+        ));
     }
     let n = input.net_income.0;
     let prior = input.prior_loss.0;
@@ -412,7 +436,9 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
     let year = year_holdings(input.lines, w.year)?;
     let mut weights: BTreeMap<ClassId, Vec<(HolderId, i64)>> = BTreeMap::new();
     for (&(h, c), y) in &year {
-        let Some(class) = entity.class(c) else { continue };
+        let Some(class) = entity.class(c) else {
+            continue;
+        };
         if y.units_at_end <= 0 {
             continue;
         }
@@ -434,7 +460,11 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
     };
 
     // 1. Loss cover, 2–3. reserves.
-    let loss_cover = if w.cover_prior_losses { n.clamp(0, prior) } else { 0 };
+    let loss_cover = if w.cover_prior_losses {
+        n.clamp(0, prior)
+    } else {
+        0
+    };
     let mut avail = n.max(0) - loss_cover;
     let loss_carried_forward = prior
         .checked_sub(loss_cover)
@@ -535,7 +565,11 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
         }
     };
     if let Some(g) = &w.guarantee {
-        pay_class(Source::Guarantee, g.class(), guarantee_from_profit + guarantee_from_reserves);
+        pay_class(
+            Source::Guarantee,
+            g.class(),
+            guarantee_from_profit + guarantee_from_reserves,
+        );
     }
     let mut class_pools = Vec::new();
     for (&(class, split), &pool) in w.class_split.iter().zip(&pools) {
@@ -585,24 +619,69 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
     let mut steps = vec![
         step("net_income", "净收益", n, Rounding::Exact),
         step("prior_loss", "上期结转亏损", prior, Rounding::Exact),
-        step("loss_cover", "弥补以前年度亏损", loss_cover, Rounding::Exact),
+        step(
+            "loss_cover",
+            "弥补以前年度亏损",
+            loss_cover,
+            Rounding::Exact,
+        ),
         step("reserve", "提取公积金", reserve, Rounding::Floor),
         step("welfare", "提取公益金", welfare, Rounding::Floor),
-        step("guarantee_due", "应付保底收益", guarantee_due, Rounding::Floor),
-        step("guarantee_from_profit", "当年收益支付保底", guarantee_from_profit, Rounding::Exact),
-        step("guarantee_from_reserves", "动用公积金支付保底", guarantee_from_reserves, Rounding::Exact),
+        step(
+            "guarantee_due",
+            "应付保底收益",
+            guarantee_due,
+            Rounding::Floor,
+        ),
+        step(
+            "guarantee_from_profit",
+            "当年收益支付保底",
+            guarantee_from_profit,
+            Rounding::Exact,
+        ),
+        step(
+            "guarantee_from_reserves",
+            "动用公积金支付保底",
+            guarantee_from_reserves,
+            Rounding::Exact,
+        ),
         step("incentive", "经营者激励", incentive, Rounding::Floor),
         step("residual", "剩余收益", residual, Rounding::Exact),
-        step("distributed", "剩余收益分配额", distributed, Rounding::Floor),
+        step(
+            "distributed",
+            "剩余收益分配额",
+            distributed,
+            Rounding::Floor,
+        ),
     ];
     for p in &class_pools {
         let name = entity.class(p.class).map_or("", |c| c.name.as_str());
-        steps.push(step("class_pool", &format!("类别分配：{name}"), p.pool.0, Rounding::LargestRemainder));
+        steps.push(step(
+            "class_pool",
+            &format!("类别分配：{name}"),
+            p.pool.0,
+            Rounding::LargestRemainder,
+        ));
     }
-    steps.push(step("undistributed", "留存发展（未分配）", undistributed, Rounding::Exact));
-    steps.push(step("paid", "股东分配额合计", paid, Rounding::LargestRemainder));
+    steps.push(step(
+        "undistributed",
+        "留存发展（未分配）",
+        undistributed,
+        Rounding::Exact,
+    ));
+    steps.push(step(
+        "paid",
+        "股东分配额合计",
+        paid,
+        Rounding::LargestRemainder,
+    ));
     steps.push(step("retained", "本期留存", retained, Rounding::Exact));
-    steps.push(step("loss_carried_forward", "结转下期亏损", loss_carried_forward, Rounding::Exact));
+    steps.push(step(
+        "loss_carried_forward",
+        "结转下期亏损",
+        loss_carried_forward,
+        Rounding::Exact,
+    ));
 
     Ok(Distribution {
         year: w.year,
@@ -628,7 +707,11 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
 }
 
 fn days_in_year(year: i32) -> i64 {
-    if time::util::is_leap_year(year) { 366 } else { 365 }
+    if time::util::is_leap_year(year) {
+        366
+    } else {
+        365
+    }
 }
 
 /// A waterfall as typed in the form; percentages as `10` or `6.25`, amounts in yuan.
@@ -681,7 +764,12 @@ pub struct WaterfallDraft {
     pub time_weighted: bool,
 }
 
-const GUARANTEE_KEYS: [&str; 4] = ["percent_of_capital", "per_share", "per_mu", "deposit_multiple"];
+const GUARANTEE_KEYS: [&str; 4] = [
+    "percent_of_capital",
+    "per_share",
+    "per_mu",
+    "deposit_multiple",
+];
 const GUARANTEE_LABELS: [&str; 4] = ["按出资比例", "每股", "每亩", "存款利率倍数"];
 
 impl WaterfallDraft {
@@ -698,52 +786,93 @@ impl WaterfallDraft {
         };
         let reserve = pct(&self.reserve_percent, "reserve_percent", "公积金比例", true);
         let welfare = pct(&self.welfare_percent, "welfare_percent", "公益金比例", true);
-        let distribute = pct(&self.distribute_percent, "distribute_percent", "剩余收益分配比例", false);
+        let distribute = pct(
+            &self.distribute_percent,
+            "distribute_percent",
+            "剩余收益分配比例",
+            false,
+        );
         let class_split: Vec<(ClassId, Bp)> = if self.class_split.is_empty() {
             entity.classes().iter().map(|c| (c.id, c.split)).collect()
         } else {
             self.class_split
                 .iter()
                 .enumerate()
-                .map(|(i, (c, p))| (ClassId(*c), pct(p, &format!("class_split[{i}]"), "类别分配比例", false)))
+                .map(|(i, (c, p))| {
+                    (
+                        ClassId(*c),
+                        pct(p, &format!("class_split[{i}]"), "类别分配比例", false),
+                    )
+                })
                 .collect()
         };
         let guarantee_rate = if self.guarantee_rate_percent.trim().is_empty() {
             Bp::ZERO
         } else {
-            pct(&self.guarantee_rate_percent, "guarantee_rate_percent", "保底比例", false)
+            pct(
+                &self.guarantee_rate_percent,
+                "guarantee_rate_percent",
+                "保底比例",
+                false,
+            )
         };
-        let yuan = |s: &str, field: &str, what: &str, errors: &mut Vec<DomainError>| -> Option<Fen> {
-            match Fen::parse_yuan(s) {
-                Ok(f) if f.0 >= 0 => Some(f),
-                _ => {
-                    errors.push(DomainError::new(
-                        "invalid_amount",
-                        field,
-                        format!("{what}「{}」无效：应为不小于零的金额（元），最多两位小数", s.trim()),
-                    ));
-                    None
+        let yuan =
+            |s: &str, field: &str, what: &str, errors: &mut Vec<DomainError>| -> Option<Fen> {
+                match Fen::parse_yuan(s) {
+                    Ok(f) if f.0 >= 0 => Some(f),
+                    _ => {
+                        errors.push(DomainError::new(
+                            "invalid_amount",
+                            field,
+                            format!(
+                                "{what}「{}」无效：应为不小于零的金额（元），最多两位小数",
+                                s.trim()
+                            ),
+                        ));
+                        None
+                    }
                 }
-            }
-        };
+            };
         let class = ClassId(self.guarantee_class);
         let guarantee = if self.guarantee_kind.trim().is_empty() {
             None
         } else {
-            match parse_choice(&self.guarantee_kind, &[0usize, 1, 2, 3], |i| GUARANTEE_KEYS[i], |i| GUARANTEE_LABELS[i]) {
+            match parse_choice(
+                &self.guarantee_kind,
+                &[0usize, 1, 2, 3],
+                |i| GUARANTEE_KEYS[i],
+                |i| GUARANTEE_LABELS[i],
+            ) {
                 None => {
                     errors.push(DomainError::new(
                         "invalid_choice",
                         "guarantee_kind",
-                        format!("保底方式「{}」无效：应为{}之一", self.guarantee_kind.trim(), GUARANTEE_LABELS.join("、")),
+                        format!(
+                            "保底方式「{}」无效：应为{}之一",
+                            self.guarantee_kind.trim(),
+                            GUARANTEE_LABELS.join("、")
+                        ),
                     ));
                     None
                 }
-                Some(0) => Some(Guarantee::PercentOfCapital { class, rate: guarantee_rate }),
-                Some(1) => yuan(&self.guarantee_amount, "guarantee_amount", "每股保底金额", &mut errors)
-                    .map(|per_share| Guarantee::PerShare { class, per_share }),
-                Some(2) => yuan(&self.guarantee_amount, "guarantee_amount", "每亩保底金额", &mut errors)
-                    .map(|per_mu| Guarantee::PerMu { class, per_mu }),
+                Some(0) => Some(Guarantee::PercentOfCapital {
+                    class,
+                    rate: guarantee_rate,
+                }),
+                Some(1) => yuan(
+                    &self.guarantee_amount,
+                    "guarantee_amount",
+                    "每股保底金额",
+                    &mut errors,
+                )
+                .map(|per_share| Guarantee::PerShare { class, per_share }),
+                Some(2) => yuan(
+                    &self.guarantee_amount,
+                    "guarantee_amount",
+                    "每亩保底金额",
+                    &mut errors,
+                )
+                .map(|per_mu| Guarantee::PerMu { class, per_mu }),
                 Some(_) => match parse_decimal(&self.guarantee_multiple, 6) {
                     Some(m) if m > 0 => Some(Guarantee::DepositMultiple {
                         class,
@@ -754,7 +883,10 @@ impl WaterfallDraft {
                         errors.push(DomainError::new(
                             "invalid_multiple",
                             "guarantee_multiple",
-                            format!("利率倍数「{}」无效：应为大于零的数，最多六位小数，如 1.12", self.guarantee_multiple.trim()),
+                            format!(
+                                "利率倍数「{}」无效：应为大于零的数，最多六位小数，如 1.12",
+                                self.guarantee_multiple.trim()
+                            ),
                         ));
                         None
                     }
@@ -768,15 +900,26 @@ impl WaterfallDraft {
                 .map_err(|e| errors.push(e))
                 .ok();
             let base = if self.incentive_on_increment {
-                yuan(&self.incentive_prior_income, "incentive_prior_income", "上年净收益", &mut errors)
-                    .map(|prior_net_income| IncentiveBase::Increment { prior_net_income })
+                yuan(
+                    &self.incentive_prior_income,
+                    "incentive_prior_income",
+                    "上年净收益",
+                    &mut errors,
+                )
+                .map(|prior_net_income| IncentiveBase::Increment { prior_net_income })
             } else {
                 Some(IncentiveBase::Profit)
             };
             let cap = if self.incentive_cap.trim().is_empty() {
                 Some(None)
             } else {
-                yuan(&self.incentive_cap, "incentive_cap", "激励封顶金额", &mut errors).map(Some)
+                yuan(
+                    &self.incentive_cap,
+                    "incentive_cap",
+                    "激励封顶金额",
+                    &mut errors,
+                )
+                .map(Some)
             };
             match (rate, base, cap) {
                 (Some(rate), Some(base), Some(cap)) => Some(Incentive {

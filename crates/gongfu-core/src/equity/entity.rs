@@ -14,16 +14,12 @@ use serde::{Deserialize, Serialize};
 pub const NAME_MAX: usize = 60;
 
 /// A holder (股东) of an entity; the id is the store's, trusted here.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct HolderId(pub i64);
 
 /// A share class (股份类别) of an entity.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ClassId(pub i64);
 
@@ -151,9 +147,15 @@ pub struct HolderDraft {
 impl HolderDraft {
     pub fn parse(&self, id: HolderId) -> Result<Holder, Vec<DomainError>> {
         let mut errors = Vec::new();
-        let name = bounded_text(&self.name, "name", "股东名称", NAME_MAX, Some("请填写股东名称"))
-            .map_err(|e| errors.push(e))
-            .ok();
+        let name = bounded_text(
+            &self.name,
+            "name",
+            "股东名称",
+            NAME_MAX,
+            Some("请填写股东名称"),
+        )
+        .map_err(|e| errors.push(e))
+        .ok();
         let kind = HolderKind::parse(&self.kind, "kind")
             .map_err(|e| errors.push(e))
             .ok();
@@ -317,9 +319,15 @@ impl EntityDraft {
         let mut classes = Vec::new();
         for (i, c) in self.classes.iter().enumerate() {
             let f = |n: &str| format!("classes[{i}].{n}");
-            let name = bounded_text(&c.name, &f("name"), "类别名称", NAME_MAX, Some("请填写类别名称"))
-                .map_err(|e| errors.push(e))
-                .ok();
+            let name = bounded_text(
+                &c.name,
+                &f("name"),
+                "类别名称",
+                NAME_MAX,
+                Some("请填写类别名称"),
+            )
+            .map_err(|e| errors.push(e))
+            .ok();
             let ck = ClassKind::parse(&c.kind, &f("kind"))
                 .map_err(|e| errors.push(e))
                 .ok();
@@ -378,7 +386,10 @@ mod tests {
         assert_eq!(e.kind(), EntityKind::StrongVillageCompany);
         let splits: Vec<i64> = e.classes().iter().map(|c| c.split.get()).collect();
         assert_eq!(splits, vec![4000, 2500, 3500]);
-        assert_eq!(e.class(ClassId(2)).map(|c| c.basis), Some(Basis::Population));
+        assert_eq!(
+            e.class(ClassId(2)).map(|c| c.basis),
+            Some(Basis::Population)
+        );
     }
 
     #[test]
@@ -386,10 +397,16 @@ mod tests {
         let d = EntityDraft {
             name: "平台公司".into(),
             kind: "zone_platform".into(),
-            classes: vec![class(1, "甲", "均等", "40"), class(2, "乙", "出资额", "50.5")],
+            classes: vec![
+                class(1, "甲", "均等", "40"),
+                class(2, "乙", "出资额", "50.5"),
+            ],
         };
         let errs = d.parse().unwrap_err();
-        assert!(errs.iter().any(|e| e.code == "split_not_full" && e.message.contains("90.50%")));
+        assert!(
+            errs.iter()
+                .any(|e| e.code == "split_not_full" && e.message.contains("90.50%"))
+        );
     }
 
     #[test]
@@ -405,7 +422,10 @@ mod tests {
         assert!(fields.contains(&"classes[0].name"));
         assert!(fields.contains(&"classes[0].basis"));
         assert!(fields.contains(&"classes[0].split_percent"));
-        assert!(errs.iter().any(|e| e.message.contains("主体类型「银行」无效")));
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("主体类型「银行」无效"))
+        );
     }
 
     #[test]
@@ -413,7 +433,10 @@ mod tests {
         let d = EntityDraft {
             name: "兰花专业合作社".into(),
             kind: "合作社".into(),
-            classes: vec![class(1, "出资", "出资额", "50"), class(1, "人口", "人口", "50")],
+            classes: vec![
+                class(1, "出资", "出资额", "50"),
+                class(1, "人口", "人口", "50"),
+            ],
         };
         let errs = d.parse().unwrap_err();
         assert!(errs.iter().any(|e| e.code == "no_patronage_class"));
@@ -427,11 +450,18 @@ mod tests {
             kind: "村集体".into(),
             village_code: "".into(),
         };
-        assert!(h.parse(HolderId(1)).unwrap_err()[0].message.contains("村代码"));
+        assert!(
+            h.parse(HolderId(1)).unwrap_err()[0]
+                .message
+                .contains("村代码")
+        );
         let ok = HolderDraft {
             village_code: "330603100201".into(),
             ..h
         };
-        assert_eq!(ok.parse(HolderId(1)).unwrap().kind, HolderKind::VillageCollective);
+        assert_eq!(
+            ok.parse(HolderId(1)).unwrap().kind,
+            HolderKind::VillageCollective
+        );
     }
 }

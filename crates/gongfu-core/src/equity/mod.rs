@@ -63,9 +63,8 @@ impl Bp {
                 format!("{what}「{t}」无效：{why}"),
             )
         };
-        let v = parse_decimal(t.trim_end_matches(['%', '％']), 2).ok_or_else(|| {
-            err("应为 0 到 100 之间的百分数，最多两位小数")
-        })?;
+        let v = parse_decimal(t.trim_end_matches(['%', '％']), 2)
+            .ok_or_else(|| err("应为 0 到 100 之间的百分数，最多两位小数"))?;
         Bp::new(v).ok_or_else(|| err("应在 0% 到 100% 之间"))
     }
 }
@@ -74,7 +73,11 @@ impl TryFrom<i64> for Bp {
     type Error = DomainError;
     fn try_from(v: i64) -> Result<Bp, DomainError> {
         Bp::new(v).ok_or_else(|| {
-            DomainError::new("out_of_range", "bp", format!("基点 {v} 应在 0 到 10000 之间"))
+            DomainError::new(
+                "out_of_range",
+                "bp",
+                format!("基点 {v} 应在 0 到 10000 之间"),
+            )
         })
     }
 }
@@ -108,7 +111,11 @@ pub(crate) fn parse_decimal(s: &str, decimals: usize) -> Option<i64> {
     }
     let scale = 10i64.checked_pow(decimals as u32)?;
     let i: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let mut f: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let mut f: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     for _ in frac.len()..decimals {
         f *= 10;
     }

@@ -162,18 +162,16 @@ impl Holdings {
 
     fn add(&mut self, holder: HolderId, class: ClassId, units: i64) -> Result<(), DomainError> {
         let cur = self.units(holder, class);
-        let next = cur.checked_add(units).ok_or_else(|| {
-            DomainError::new("overflow", "units", "股份数量过大")
-        })?;
+        let next = cur
+            .checked_add(units)
+            .ok_or_else(|| DomainError::new("overflow", "units", "股份数量过大"))?;
         if next < 0 {
             return Err(DomainError::new(
                 "insufficient_units",
                 "units",
                 format!(
                     "股东 {} 在类别 {} 仅持有 {cur}，不足 {}",
-                    holder.0,
-                    class.0,
-                    -units
+                    holder.0, class.0, -units
                 ),
             ));
         }
@@ -470,7 +468,11 @@ fn parse_units(entity: &EntitySpec, class: i64, s: &str, field: &str) -> Result<
         )
     };
     let v = match basis {
-        Basis::Capital | Basis::TradeVolume => Fen::parse_yuan(s).map_err(|_| err("应为金额（元），最多两位小数"))?.0,
+        Basis::Capital | Basis::TradeVolume => {
+            Fen::parse_yuan(s)
+                .map_err(|_| err("应为金额（元），最多两位小数"))?
+                .0
+        }
         Basis::LandArea => parse_decimal(s, 2).ok_or_else(|| err("应为亩数，最多两位小数"))?,
         Basis::Equal | Basis::Population | Basis::Shares => {
             parse_decimal(s, 0).ok_or_else(|| err("应为正整数"))?
@@ -485,7 +487,12 @@ fn parse_units(entity: &EntitySpec, class: i64, s: &str, field: &str) -> Result<
 impl ChangeRequestDraft {
     pub fn parse(&self, entity: &EntitySpec) -> Result<ChangeRequest, Vec<DomainError>> {
         let mut errors = Vec::new();
-        let idx = parse_choice(&self.kind, &[0usize, 1, 2, 3, 4], |i| KINDS[i], |i| KIND_LABELS[i]);
+        let idx = parse_choice(
+            &self.kind,
+            &[0usize, 1, 2, 3, 4],
+            |i| KINDS[i],
+            |i| KIND_LABELS[i],
+        );
         if idx.is_none() {
             errors.push(DomainError::new(
                 "invalid_choice",
@@ -507,7 +514,11 @@ impl ChangeRequestDraft {
             match Fen::parse_yuan(&self.amount) {
                 Ok(f) if f.0 >= 0 => Some(f),
                 Ok(_) => {
-                    errors.push(DomainError::new("negative", "amount", format!("{what}不能为负")));
+                    errors.push(DomainError::new(
+                        "negative",
+                        "amount",
+                        format!("{what}不能为负"),
+                    ));
                     None
                 }
                 Err(_) => {
@@ -523,62 +534,111 @@ impl ChangeRequestDraft {
         let holder = HolderId(self.holder);
         let class = ClassId(self.class);
         let change = match idx {
-            Some(0) => amount_required(&mut errors, "认购金额").zip(units).map(|(paid, units)| {
-                Change::Subscription { holder, class, units, paid }
-            }),
+            Some(0) => amount_required(&mut errors, "认购金额")
+                .zip(units)
+                .map(|(paid, units)| Change::Subscription {
+                    holder,
+                    class,
+                    units,
+                    paid,
+                }),
             Some(1) => {
                 let valuation = amount_required(&mut errors, "评估价值");
                 if valuation == Some(Fen::ZERO) {
-                    errors.push(DomainError::new("not_positive", "amount", "资源入股的评估价值应大于零"));
+                    errors.push(DomainError::new(
+                        "not_positive",
+                        "amount",
+                        "资源入股的评估价值应大于零",
+                    ));
                 }
-                let asset = bounded_text(&self.asset, "asset", "入股资源", TEXT_MAX, Some("请填写入股的资源或资产"))
-                    .map_err(|e| errors.push(e))
-                    .ok();
+                let asset = bounded_text(
+                    &self.asset,
+                    "asset",
+                    "入股资源",
+                    TEXT_MAX,
+                    Some("请填写入股的资源或资产"),
+                )
+                .map_err(|e| errors.push(e))
+                .ok();
                 // A valuation nobody signed for is how collective assets leak: name the valuer.
-                let valuer = bounded_text(&self.valuer, "valuer", "评估机构", TEXT_MAX, Some("请填写评估机构或评估人"))
-                    .map_err(|e| errors.push(e))
-                    .ok();
+                let valuer = bounded_text(
+                    &self.valuer,
+                    "valuer",
+                    "评估机构",
+                    TEXT_MAX,
+                    Some("请填写评估机构或评估人"),
+                )
+                .map_err(|e| errors.push(e))
+                .ok();
                 match (units, asset, valuation, valuer) {
-                    (Some(units), Some(asset), Some(valuation), Some(valuer)) => Some(Change::InKind {
-                        holder, class, units, asset, valuation, valuer,
-                    }),
+                    (Some(units), Some(asset), Some(valuation), Some(valuer)) => {
+                        Some(Change::InKind {
+                            holder,
+                            class,
+                            units,
+                            asset,
+                            valuation,
+                            valuer,
+                        })
+                    }
                     _ => None,
                 }
             }
             Some(2) => {
                 if self.to_holder == self.holder {
-                    errors.push(DomainError::new("same_holder", "to_holder", "转让的出让方与受让方不能相同"));
+                    errors.push(DomainError::new(
+                        "same_holder",
+                        "to_holder",
+                        "转让的出让方与受让方不能相同",
+                    ));
                 }
-                amount_required(&mut errors, "转让价格").zip(units).map(|(price, units)| Change::Transfer {
-                    from: holder,
-                    to: HolderId(self.to_holder),
-                    class,
-                    units,
-                    price,
-                })
+                amount_required(&mut errors, "转让价格")
+                    .zip(units)
+                    .map(|(price, units)| Change::Transfer {
+                        from: holder,
+                        to: HolderId(self.to_holder),
+                        class,
+                        units,
+                        price,
+                    })
             }
-            Some(3) => amount_required(&mut errors, "退还金额").zip(units).map(|(refund, units)| {
-                Change::Redemption { holder, class, units, refund }
-            }),
+            Some(3) => {
+                amount_required(&mut errors, "退还金额")
+                    .zip(units)
+                    .map(|(refund, units)| Change::Redemption {
+                        holder,
+                        class,
+                        units,
+                        refund,
+                    })
+            }
             Some(_) => {
                 if self.to_class == self.class {
-                    errors.push(DomainError::new("same_class", "to_class", "转换前后的股份类别不能相同"));
+                    errors.push(DomainError::new(
+                        "same_class",
+                        "to_class",
+                        "转换前后的股份类别不能相同",
+                    ));
                 }
                 let to_units = parse_units(entity, self.to_class, &self.to_units, "to_units")
                     .map_err(|e| errors.push(e))
                     .ok();
-                units.zip(to_units).map(|(from_units, to_units)| Change::Conversion {
-                    holder,
-                    from_class: class,
-                    from_units,
-                    to_class: ClassId(self.to_class),
-                    to_units,
-                })
+                units
+                    .zip(to_units)
+                    .map(|(from_units, to_units)| Change::Conversion {
+                        holder,
+                        from_class: class,
+                        from_units,
+                        to_class: ClassId(self.to_class),
+                        to_units,
+                    })
             }
             None => None,
         };
         match (effective, change) {
-            (Some(effective), Some(change)) if errors.is_empty() => Ok(ChangeRequest { effective, change }),
+            (Some(effective), Some(change)) if errors.is_empty() => {
+                Ok(ChangeRequest { effective, change })
+            }
             _ => Err(errors),
         }
     }
@@ -603,7 +663,11 @@ mod tests {
         EntitySpec::new(
             "测试强村公司",
             EntityKind::StrongVillageCompany,
-            vec![c(1, Basis::Capital, 6000), c(2, Basis::Shares, 3000), c(3, Basis::LandArea, 1000)],
+            vec![
+                c(1, Basis::Capital, 6000),
+                c(2, Basis::Shares, 3000),
+                c(3, Basis::LandArea, 1000),
+            ],
         )
         .unwrap()
     }
@@ -623,13 +687,43 @@ mod tests {
         let mut lines = Vec::new();
         for (d, ch) in [
             (date!(2025 - 01 - 01), sub(1, 2, 100)),
-            (date!(2025 - 03 - 01), Change::Transfer { from: HolderId(1), to: HolderId(2), class: ClassId(2), units: 40, price: Fen(4_000) }),
-            (date!(2025 - 07 - 01), Change::Conversion { holder: HolderId(2), from_class: ClassId(2), from_units: 40, to_class: ClassId(1), to_units: 400_000 }),
+            (
+                date!(2025 - 03 - 01),
+                Change::Transfer {
+                    from: HolderId(1),
+                    to: HolderId(2),
+                    class: ClassId(2),
+                    units: 40,
+                    price: Fen(4_000),
+                },
+            ),
+            (
+                date!(2025 - 07 - 01),
+                Change::Conversion {
+                    holder: HolderId(2),
+                    from_class: ClassId(2),
+                    from_units: 40,
+                    to_class: ClassId(1),
+                    to_units: 400_000,
+                },
+            ),
         ] {
-            let l = approve(&e, &lines, ChangeRequest { effective: d, change: ch }, d).unwrap();
+            let l = approve(
+                &e,
+                &lines,
+                ChangeRequest {
+                    effective: d,
+                    change: ch,
+                },
+                d,
+            )
+            .unwrap();
             lines.push(l);
         }
-        assert_eq!(lines.iter().map(RegisterLine::no).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(
+            lines.iter().map(RegisterLine::no).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
         let feb = replay(&lines, date!(2025 - 02 - 15)).unwrap();
         assert_eq!(feb.units(HolderId(1), ClassId(2)), 100);
         let end = replay(&lines, date!(2025 - 12 - 31)).unwrap();
@@ -641,9 +735,33 @@ mod tests {
     #[test]
     fn a_transfer_without_enough_shares_is_refused() {
         let e = entity();
-        let l1 = approve(&e, &[], ChangeRequest { effective: date!(2025 - 01 - 01), change: sub(1, 2, 10) }, date!(2025 - 01 - 01)).unwrap();
-        let t = Change::Transfer { from: HolderId(1), to: HolderId(2), class: ClassId(2), units: 11, price: Fen(0) };
-        let err = approve(&e, &[l1], ChangeRequest { effective: date!(2025 - 02 - 01), change: t }, date!(2025 - 02 - 01)).unwrap_err();
+        let l1 = approve(
+            &e,
+            &[],
+            ChangeRequest {
+                effective: date!(2025 - 01 - 01),
+                change: sub(1, 2, 10),
+            },
+            date!(2025 - 01 - 01),
+        )
+        .unwrap();
+        let t = Change::Transfer {
+            from: HolderId(1),
+            to: HolderId(2),
+            class: ClassId(2),
+            units: 11,
+            price: Fen(0),
+        };
+        let err = approve(
+            &e,
+            &[l1],
+            ChangeRequest {
+                effective: date!(2025 - 02 - 01),
+                change: t,
+            },
+            date!(2025 - 02 - 01),
+        )
+        .unwrap_err();
         assert_eq!(err.code, "insufficient_units");
         assert!(err.message.contains("仅持有 10"));
     }
@@ -651,17 +769,47 @@ mod tests {
     #[test]
     fn unknown_classes_and_backdating_are_refused() {
         let e = entity();
-        let l1 = approve(&e, &[], ChangeRequest { effective: date!(2025 - 05 - 01), change: sub(1, 2, 10) }, date!(2025 - 05 - 01)).unwrap();
-        let err = approve(&e, &[], ChangeRequest { effective: date!(2025 - 05 - 01), change: sub(1, 9, 10) }, date!(2025 - 05 - 01)).unwrap_err();
+        let l1 = approve(
+            &e,
+            &[],
+            ChangeRequest {
+                effective: date!(2025 - 05 - 01),
+                change: sub(1, 2, 10),
+            },
+            date!(2025 - 05 - 01),
+        )
+        .unwrap();
+        let err = approve(
+            &e,
+            &[],
+            ChangeRequest {
+                effective: date!(2025 - 05 - 01),
+                change: sub(1, 9, 10),
+            },
+            date!(2025 - 05 - 01),
+        )
+        .unwrap_err();
         assert_eq!(err.code, "unknown_class");
-        let err = approve(&e, std::slice::from_ref(&l1), ChangeRequest { effective: date!(2025 - 04 - 01), change: sub(1, 2, 1) }, date!(2025 - 05 - 02)).unwrap_err();
+        let err = approve(
+            &e,
+            std::slice::from_ref(&l1),
+            ChangeRequest {
+                effective: date!(2025 - 04 - 01),
+                change: sub(1, 2, 1),
+            },
+            date!(2025 - 05 - 02),
+        )
+        .unwrap_err();
         assert_eq!(err.code, "backdated");
     }
 
     #[test]
     fn a_gap_in_the_numbering_is_found() {
         let d = date!(2025 - 01 - 01);
-        let lines = vec![RegisterLine::restore(1, d, d, sub(1, 1, 5)), RegisterLine::restore(3, d, d, sub(1, 1, 5))];
+        let lines = vec![
+            RegisterLine::restore(1, d, d, sub(1, 1, 5)),
+            RegisterLine::restore(3, d, d, sub(1, 1, 5)),
+        ];
         let err = replay(&lines, d).unwrap_err();
         assert_eq!(err.code, "numbering_gap");
         assert_eq!(err.field, "lines[1]");
@@ -682,21 +830,67 @@ mod tests {
             ..Default::default()
         };
         let r = d.parse(&e).unwrap();
-        assert!(matches!(r.change, Change::InKind { units: 1250, valuation: Fen(15_000_000), .. }));
-        let cap = ChangeRequestDraft { kind: "认购".into(), class: 1, units: "1,000.50".into(), amount: "1000.50".into(), ..d.clone() };
-        assert!(matches!(cap.parse(&e).unwrap().change, Change::Subscription { units: 100_050, .. }));
-        let bad = ChangeRequestDraft { valuer: "".into(), units: "0".into(), effective: "2025/3/1".into(), ..d };
+        assert!(matches!(
+            r.change,
+            Change::InKind {
+                units: 1250,
+                valuation: Fen(15_000_000),
+                ..
+            }
+        ));
+        let cap = ChangeRequestDraft {
+            kind: "认购".into(),
+            class: 1,
+            units: "1,000.50".into(),
+            amount: "1000.50".into(),
+            ..d.clone()
+        };
+        assert!(matches!(
+            cap.parse(&e).unwrap().change,
+            Change::Subscription { units: 100_050, .. }
+        ));
+        let bad = ChangeRequestDraft {
+            valuer: "".into(),
+            units: "0".into(),
+            effective: "2025/3/1".into(),
+            ..d
+        };
         let errs = bad.parse(&e).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert!(fields.contains(&"valuer") && fields.contains(&"units") && fields.contains(&"effective"), "{fields:?}");
+        assert!(
+            fields.contains(&"valuer")
+                && fields.contains(&"units")
+                && fields.contains(&"effective"),
+            "{fields:?}"
+        );
     }
 
     #[test]
     fn a_mid_year_joiner_and_leaver_are_time_weighted() {
         let lines = vec![
-            RegisterLine::restore(1, date!(2024 - 06 - 01), date!(2024 - 06 - 01), sub(1, 2, 10)),
-            RegisterLine::restore(2, date!(2025 - 07 - 01), date!(2025 - 07 - 01), sub(2, 2, 10)),
-            RegisterLine::restore(3, date!(2025 - 10 - 01), date!(2025 - 10 - 01), Change::Redemption { holder: HolderId(1), class: ClassId(2), units: 10, refund: Fen(1_000) }),
+            RegisterLine::restore(
+                1,
+                date!(2024 - 06 - 01),
+                date!(2024 - 06 - 01),
+                sub(1, 2, 10),
+            ),
+            RegisterLine::restore(
+                2,
+                date!(2025 - 07 - 01),
+                date!(2025 - 07 - 01),
+                sub(2, 2, 10),
+            ),
+            RegisterLine::restore(
+                3,
+                date!(2025 - 10 - 01),
+                date!(2025 - 10 - 01),
+                Change::Redemption {
+                    holder: HolderId(1),
+                    class: ClassId(2),
+                    units: 10,
+                    refund: Fen(1_000),
+                },
+            ),
         ];
         let y = year_holdings(&lines, 2025).unwrap();
         let a = y[&(HolderId(1), ClassId(2))];
@@ -713,9 +907,26 @@ mod tests {
     fn to_change((k, h, h2, c, u): (u8, i64, i64, i64, i64)) -> Change {
         match k {
             0 => sub(h, c, u),
-            1 => Change::Transfer { from: HolderId(h), to: HolderId(h2), class: ClassId(c), units: u, price: Fen(0) },
-            2 => Change::Redemption { holder: HolderId(h), class: ClassId(c), units: u, refund: Fen(0) },
-            _ => Change::Conversion { holder: HolderId(h), from_class: ClassId(c), from_units: u, to_class: ClassId(3 - c), to_units: u * 2 },
+            1 => Change::Transfer {
+                from: HolderId(h),
+                to: HolderId(h2),
+                class: ClassId(c),
+                units: u,
+                price: Fen(0),
+            },
+            2 => Change::Redemption {
+                holder: HolderId(h),
+                class: ClassId(c),
+                units: u,
+                refund: Fen(0),
+            },
+            _ => Change::Conversion {
+                holder: HolderId(h),
+                from_class: ClassId(c),
+                from_units: u,
+                to_class: ClassId(3 - c),
+                to_units: u * 2,
+            },
         }
     }
 
