@@ -137,7 +137,7 @@ impl RegisterLine {
 
 /// Units per (holder, class); entries that reach zero are removed, so two holdings with the
 /// same balances compare equal however they were reached.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holdings(BTreeMap<(HolderId, ClassId), i64>);
 
 impl Holdings {
@@ -160,34 +160,63 @@ impl Holdings {
         self.0.is_empty()
     }
 
-    fn add(&mut self, holder: HolderId, class: ClassId, units: i64) -> Result<(), DomainError> {
-        let cur = self.units(holder, class);
-        let next = cur
-            .checked_add(units)
-            .ok_or_else(|| DomainError::new("overflow", "units", "股份数量过大"))?;
-        if next < 0 {
-            return Err(DomainError::new(
-                "insufficient_units",
-                "units",
-                format!(
-                    "股东 {} 在类别 {} 仅持有 {cur}，不足 {}",
-                    holder.0, class.0, -units
-                ),
-            ));
+    /// Applies one change, refusing it (and leaving `self` unchanged) when it would leave a
+    /// holding negative: a transfer, redemption or conversion needs enough units. Checks all
+    /// balances before touching any, so a refused change costs no copy of the register (a
+    /// 100,000-member register is replayed line by line).
+    pub fn apply(&mut self, change: &Change) -> Result<(), DomainError> {
+        let deltas = change.deltas()?;
+        let mut next = Vec::with_capacity(deltas.len());
+        for &(holder, class, delta) in &deltas {
+            let cur = self.units(holder, class);
+            let after = cur
+                .checked_add(delta)
+                .ok_or_else(|| DomainError::new("overflow", "units", "股份数量过大"))?;
+            if after < 0 {
+                return Err(DomainError::new(
+                    "insufficient_units",
+                    "units",
+                    format!(
+                        "股东 {} 在类别 {} 仅持有 {cur}，不足 {}",
+                        holder.0, class.0, -delta
+                    ),
+                ));
+            }
+            next.push(((holder, class), after));
         }
-        if next == 0 {
-            self.0.remove(&(holder, class));
-        } else {
-            self.0.insert((holder, class), next);
+        for (k, after) in next {
+            if after == 0 {
+                self.0.remove(&k);
+            } else {
+                self.0.insert(k, after);
+            }
         }
         Ok(())
     }
+}
 
-    /// Applies one change, refusing it (and leaving `self` unchanged) when it would leave a
-    /// holding negative: a transfer, redemption or conversion needs enough units.
-    pub fn apply(&mut self, change: &Change) -> Result<(), DomainError> {
-        let mut next = self.clone();
-        match change {
+impl Serialize for Holdings {
+    /// A list of `{holder, class, units}`: JSON object keys cannot be pairs.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Row {
+            holder: HolderId,
+            class: ClassId,
+            units: i64,
+        }
+        s.collect_seq(self.iter().map(|(holder, class, units)| Row {
+            holder,
+            class,
+            units,
+        }))
+    }
+}
+
+impl Change {
+    /// The balance changes this change makes, one per distinct (holder, class): positive
+    /// units, and never a transfer to oneself or a conversion into the same class.
+    pub fn deltas(&self) -> Result<Vec<(HolderId, ClassId, i64)>, DomainError> {
+        Ok(match self {
             Change::Subscription {
                 holder,
                 class,
@@ -199,7 +228,7 @@ impl Holdings {
                 class,
                 units,
                 ..
-            } => next.add(*holder, *class, positive(*units)?)?,
+            } => vec![(*holder, *class, positive(*units)?)],
             Change::Transfer {
                 from,
                 to,
@@ -214,15 +243,15 @@ impl Holdings {
                         "转让的出让方与受让方不能相同",
                     ));
                 }
-                next.add(*from, *class, -positive(*units)?)?;
-                next.add(*to, *class, *units)?;
+                let u = positive(*units)?;
+                vec![(*from, *class, -u), (*to, *class, u)]
             }
             Change::Redemption {
                 holder,
                 class,
                 units,
                 ..
-            } => next.add(*holder, *class, -positive(*units)?)?,
+            } => vec![(*holder, *class, -positive(*units)?)],
             Change::Conversion {
                 holder,
                 from_class,
@@ -237,12 +266,12 @@ impl Holdings {
                         "转换前后的股份类别不能相同",
                     ));
                 }
-                next.add(*holder, *from_class, -positive(*from_units)?)?;
-                next.add(*holder, *to_class, positive(*to_units)?)?;
+                vec![
+                    (*holder, *from_class, -positive(*from_units)?),
+                    (*holder, *to_class, positive(*to_units)?),
+                ]
             }
-        }
-        *self = next;
-        Ok(())
+        })
     }
 }
 
@@ -366,21 +395,19 @@ pub fn year_holdings(
         .iter()
         .filter(|l| l.effective >= start && l.effective <= end)
     {
-        let before = cur.clone();
-        cur.apply(&line.change)?;
         let day = i64::from(line.effective.to_julian_day());
-        let keys: Vec<_> = before.0.keys().chain(cur.0.keys()).copied().collect();
-        for k in keys {
-            let (b, a) = (before.units(k.0, k.1), cur.units(k.0, k.1));
-            if a != b {
-                if let Some(from) = since.remove(&k) {
-                    close(&mut out, k, b, from, day);
-                }
-                if a > 0 {
-                    since.insert(k, line.effective);
-                }
+        for (h, c, delta) in line.change.deltas()? {
+            let k = (h, c);
+            let b = cur.units(h, c);
+            let a = b + delta;
+            if let Some(from) = since.remove(&k) {
+                close(&mut out, k, b, from, day);
+            }
+            if a > 0 {
+                since.insert(k, line.effective);
             }
         }
+        cur.apply(&line.change)?;
     }
     let end_excl = i64::from(end.to_julian_day()) + 1;
     for (k, from) in since {
