@@ -984,11 +984,55 @@ mod tests {
                 prop_assert!(state.iter().all(|(_, _, u)| u > 0));
             }
             prop_assert_eq!(&replay(&lines, date!(2030 - 01 - 01)).unwrap(), &state);
+            // Dropping any line but the last leaves a gap that replay finds.
+            if lines.len() >= 2 {
+                for i in 0..lines.len() - 1 {
+                    let mut cut = lines.clone();
+                    cut.remove(i);
+                    let err = replay(&cut, date!(2030 - 01 - 01)).unwrap_err();
+                    prop_assert_eq!(err.code, "numbering_gap");
+                }
+            }
             // As of a date: the last state reached on or before that day.
             for (d, _) in &states {
                 let expected = states.iter().rev().find(|(x, _)| x <= d).map(|(_, s)| s.clone()).unwrap_or_default();
                 prop_assert_eq!(replay(&lines, *d).unwrap(), expected);
             }
+        }
+
+        /// Unit-days and days held, computed from the lines' segments, equal the brute-force
+        /// sum of the register replayed as of every day of the year.
+        #[test]
+        fn time_weights_equal_the_day_by_day_replay(
+            changes in arb_changes(),
+            gaps in proptest::collection::vec(0i64..40, 40),
+        ) {
+            let e = entity();
+            let mut lines: Vec<RegisterLine> = Vec::new();
+            let mut day = date!(2024 - 11 - 01);
+            for (raw, gap) in changes.into_iter().zip(gaps) {
+                day += time::Duration::days(gap);
+                let req = ChangeRequest { effective: day, change: to_change(raw) };
+                if let Ok(l) = approve(&e, &lines, req, day) {
+                    lines.push(l);
+                }
+            }
+            let got = year_holdings(&lines, 2025).unwrap();
+            let mut want: BTreeMap<(HolderId, ClassId), YearHolding> = BTreeMap::new();
+            let mut d = date!(2025 - 01 - 01);
+            while d.year() == 2025 {
+                for (h, c, u) in replay(&lines, d).unwrap().iter() {
+                    let y = want.entry((h, c)).or_default();
+                    y.unit_days += i128::from(u);
+                    y.days_held += 1;
+                    if d == date!(2025 - 12 - 31) {
+                        y.units_at_end = u;
+                    }
+                }
+                d = d.next_day().unwrap();
+            }
+            let got: BTreeMap<_, _> = got.into_iter().filter(|(_, y)| y.days_held > 0).collect();
+            prop_assert_eq!(got, want);
         }
     }
 }
