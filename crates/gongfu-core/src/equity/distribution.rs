@@ -28,12 +28,12 @@
 //! loss cover + reserves + undistributed − reserves drawn for 保底. A loss year pays nothing
 //! (unless 保底 is configured to be paid from reserves) and carries the loss forward.
 
-use super::entity::{Basis, ClassId, EntityKind, EntitySpec, HolderId};
+use super::entity::{Basis, ClassId, EntityKind, EntitySpec, Holder, HolderId, HolderKind};
 use super::register::{RegisterLine, year_holdings};
 use super::{BP_FULL, Bp, PPM_FULL, parse_decimal};
 use crate::money::largest_remainder;
 use crate::work::parse_choice;
-use crate::{DomainError, Fen};
+use crate::{DomainError, Fen, VillageCode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -306,6 +306,8 @@ pub struct ClassPool {
     pub pool: Fen,
     /// Σ weights of the eligible holders; 0 means nobody to pay, and the pool is retained.
     pub total_weight: i64,
+    /// Fen the largest-remainder rule placed within the class (the remainder audit row).
+    pub leftover_fen: i64,
 }
 
 impl ClassPool {
@@ -338,6 +340,9 @@ pub struct PayoutPart {
     /// The holder's weight in that split (units, or unit-days), for the statement.
     pub weight: i64,
     pub amount: Fen,
+    /// Fen this part got from the largest-remainder rule on top of its floor share (0 or 1):
+    /// the remainder audit column (余数补差).
+    pub remainder_fen: i64,
 }
 
 /// What one holder is paid, and why.
@@ -383,6 +388,26 @@ pub struct Distribution {
 impl Distribution {
     pub fn total_paid(&self) -> Fen {
         self.payouts.iter().map(|p| p.amount).sum()
+    }
+
+    /// Each village's attributed income (村集体分配额): what its collective holders were paid,
+    /// by village code. This is what feeds the village's collective operating income (D8)
+    /// and the dividends-paid indicator; holders without a village (enterprises, state
+    /// companies) are left out.
+    pub fn village_income(&self, holders: &[Holder]) -> Vec<(VillageCode, Fen)> {
+        let villages: BTreeMap<HolderId, &VillageCode> = holders
+            .iter()
+            .filter(|h| h.kind == HolderKind::VillageCollective)
+            .filter_map(|h| h.village.as_ref().map(|v| (h.id, v)))
+            .collect();
+        let mut by: BTreeMap<VillageCode, Fen> = BTreeMap::new();
+        for p in &self.payouts {
+            if let Some(v) = villages.get(&p.holder) {
+                let e = by.entry((*v).clone()).or_default();
+                *e = *e + p.amount;
+            }
+        }
+        by.into_iter().collect()
     }
 }
 
@@ -552,17 +577,25 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
             parts.entry(*h).or_default();
         }
     }
-    let mut pay_class = |source: Source, class: ClassId, amount: i64| {
+    // Returns the fen placed by the remainder rule, for the audit row.
+    let mut pay_class = |source: Source, class: ClassId, amount: i64| -> i64 {
         let hs = weights.get(&class).map(Vec::as_slice).unwrap_or(&[]);
         let ws: Vec<i64> = hs.iter().map(|(_, x)| *x).collect();
+        let sum: i128 = ws.iter().map(|x| i128::from(*x)).sum();
+        let mut leftover = 0;
         for ((h, weight), a) in hs.iter().zip(largest_remainder(amount, &ws)) {
+            let floor = (i128::from(amount) * i128::from(*weight)).div_euclid(sum.max(1));
+            let remainder_fen = (i128::from(a) - floor) as i64;
+            leftover += remainder_fen;
             parts.entry(*h).or_default().push(PayoutPart {
                 source,
                 class: Some(class),
                 weight: *weight,
                 amount: Fen(a),
+                remainder_fen,
             });
         }
+        leftover
     };
     if let Some(g) = &w.guarantee {
         pay_class(
@@ -574,17 +607,19 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
     let mut class_pools = Vec::new();
     for (&(class, split), &pool) in w.class_split.iter().zip(&pools) {
         let total_weight = to_i64(class_weight(class))?;
-        if total_weight == 0 {
+        let leftover_fen = if total_weight == 0 {
             // Nobody holds this class at year end: its pool stays with the entity.
             undistributed += pool;
+            0
         } else {
-            pay_class(Source::Dividend, class, pool);
-        }
+            pay_class(Source::Dividend, class, pool)
+        };
         class_pools.push(ClassPool {
             class,
             split,
             pool: Fen(pool),
             total_weight,
+            leftover_fen,
         });
     }
     if let Some(inc) = &w.incentive {
@@ -593,6 +628,7 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
             class: None,
             weight: 1,
             amount: Fen(incentive),
+            remainder_fen: 0,
         });
     }
     let payouts: Vec<Payout> = parts

@@ -212,6 +212,38 @@ fn stage_two_pays_members_by_share_count_to_the_fen() {
         ]
     );
     assert_eq!(d.total_paid(), d.distributed);
+    // The remainder audit: who got a fen on top of the floor, and how many in all.
+    let plus: Vec<i64> = d.payouts.iter().map(|p| p.parts[0].remainder_fen).collect();
+    assert_eq!(plus, vec![1, 0, 1, 1, 1, 1, 1]);
+    assert_eq!(d.class_pools[0].leftover_fen, 6);
+}
+
+#[test]
+fn each_village_is_attributed_what_its_collective_was_paid() {
+    use crate::VillageCode;
+    use crate::equity::entity::{Holder, HolderKind};
+    let (_, _, _, d) = worked_example();
+    let holders: Vec<Holder> = (1..=5)
+        .map(|i| Holder {
+            id: HolderId(i),
+            name: format!("村{i}经合社"),
+            // Village 5 is an enterprise here, so it is not a village's income.
+            kind: if i == 5 {
+                HolderKind::Enterprise
+            } else {
+                HolderKind::VillageCollective
+            },
+            village: Some(VillageCode::parse(&format!("33060310020{i}")).unwrap()),
+        })
+        .collect();
+    let v = d.village_income(&holders);
+    assert_eq!(v.len(), 4);
+    assert_eq!(v[0].0.as_str(), "330603100201");
+    assert_eq!(v[0].1, Fen(60_240_000));
+    assert_eq!(
+        v.iter().map(|(_, f)| *f).sum::<Fen>(),
+        Fen(198 * WAN) - Fen(18_960_000)
+    );
 }
 
 fn wan(f: Fen) -> String {
@@ -986,6 +1018,16 @@ proptest! {
         let guarantees: Fen = d.payouts.iter().flat_map(|p| &p.parts).filter(|x| x.source == Source::Guarantee).map(|x| x.amount).sum();
         prop_assert_eq!(guarantees, d.guarantee_from_profit + d.guarantee_from_reserves);
         prop_assert_eq!(d.guarantee_due, d.guarantee_from_profit + d.guarantee_from_reserves + d.guarantee_unpaid);
+
+        // The remainder audit: per class, the fen placed by the rule, fewer than its holders.
+        for pool in &d.class_pools {
+            let placed: Vec<i64> = d.payouts.iter().flat_map(|p| &p.parts)
+                .filter(|x| x.source == Source::Dividend && x.class == Some(pool.class))
+                .map(|x| x.remainder_fen).collect();
+            prop_assert!(placed.iter().all(|r| *r == 0 || *r == 1));
+            prop_assert_eq!(placed.iter().sum::<i64>(), pool.leftover_fen);
+            prop_assert!(pool.leftover_fen == 0 || (pool.leftover_fen as usize) < placed.len());
+        }
 
         // Nobody negative; parts add to the payout.
         for p in &d.payouts {
