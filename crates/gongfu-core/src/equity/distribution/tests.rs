@@ -361,13 +361,18 @@ fn render_example() -> String {
             shares,
             floor,
             rem,
-            i128::from(p.amount.0) - floor,
+            p.parts[0].remainder_fen,
             p.amount.yuan_string()
         );
     }
     let _ = writeln!(
         s,
-        "\n- 社员分配合计 {}；主体：{}",
+        "\n- 最大余数法补差（余数审计）：共 {} 分；余数相同的户 101 与 102 中序号在前的户 101 优先",
+        per.leftover_fen
+    );
+    let _ = writeln!(
+        s,
+        "- 社员分配合计 {}；主体：{}",
         d2.total_paid().yuan_string(),
         e2.name()
     );
