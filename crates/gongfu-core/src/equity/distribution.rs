@@ -425,6 +425,9 @@ pub struct DistributionInput<'a> {
     pub reserves_available: Fen,
 }
 
+/// The largest amount a distribution accepts, in fen.
+pub const MAX_AMOUNT: i64 = 10_000_000_000_000_000;
+
 fn overflow() -> DomainError {
     DomainError::new("overflow", "net_income", "金额过大，超出可计算范围")
 }
@@ -453,6 +456,21 @@ pub fn distribute(input: &DistributionInput) -> Result<Distribution, DomainError
             "reserves_available",
             "可动用公积金不能为负",
         ));
+    }
+    // Far above any real company, and far enough below i64::MAX that no sum of these can
+    // overflow: 10^16 fen is 100 万亿元.
+    for (v, field) in [
+        (input.net_income, "net_income"),
+        (input.prior_loss, "prior_loss"),
+        (input.reserves_available, "reserves_available"),
+    ] {
+        if v.0.unsigned_abs() > MAX_AMOUNT as u64 {
+            return Err(DomainError::new(
+                "too_large",
+                field,
+                "金额过大，超出可计算范围",
+            ));
+        }
     }
     let n = input.net_income.0;
     let prior = input.prior_loss.0;
