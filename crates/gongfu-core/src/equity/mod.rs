@@ -18,9 +18,18 @@ pub mod distribution;
 pub mod entity;
 pub mod register;
 
-pub use distribution::{Distribution, Waterfall, WaterfallDraft, distribute};
-pub use entity::{Basis, ClassId, EntityDraft, EntityKind, EntitySpec, HolderId, HolderKind};
-pub use register::{Change, ChangeRequest, Holdings, RegisterLine, replay};
+pub use distribution::{
+    Distribution, DistributionInput, Guarantee, Incentive, IncentiveBase, Payout, Waterfall,
+    WaterfallDraft, WaterfallParts, distribute,
+};
+pub use entity::{
+    Basis, ClassId, ClassKind, EntityDraft, EntityKind, EntitySpec, Holder, HolderDraft, HolderId,
+    HolderKind, ShareClass,
+};
+pub use register::{
+    Change, ChangeRequest, ChangeRequestDraft, Holdings, RegisterLine, approve, replay,
+    year_holdings,
+};
 
 use crate::DomainError;
 use serde::{Deserialize, Serialize};
