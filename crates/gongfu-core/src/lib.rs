@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod coverage;
+pub mod equity;
 pub mod error;
 pub mod facilities;
 pub mod ids;

@@ -216,6 +216,40 @@ pub fn median(values: &[Fen]) -> Option<Fen> {
     }
 }
 
+/// Splits `total` into parts proportional to `weights` (最大余数法, largest remainder): each
+/// part is its floor share, and the units left over go one each to the largest remainders.
+///
+/// Tie-break (deterministic): equal remainders go to the **earlier weight**, so callers order
+/// their weights by a stable key (holder id, class order, zone id) and the same input always
+/// gives the same output. Negative weights count as zero. The parts always add up to `total`
+/// exactly; when all weights are zero (or there are none) there is nothing to split by, every
+/// part is zero and the caller decides where the total goes.
+///
+/// Why floor + remainders rather than rounding each part: rounding each part can miss or
+/// overshoot the total by a fen per part, and a payout sheet that does not add up cannot be
+/// published. The floor never moves more than one unit per part.
+pub fn largest_remainder(total: i64, weights: &[i64]) -> Vec<i64> {
+    let sum: i128 = weights.iter().map(|&w| i128::from(w.max(0))).sum();
+    if sum == 0 {
+        return vec![0; weights.len()];
+    }
+    let t = i128::from(total);
+    let mut parts: Vec<i128> = Vec::with_capacity(weights.len());
+    let mut rems: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        let x = t * i128::from(w.max(0));
+        parts.push(x.div_euclid(sum));
+        rems.push((x.rem_euclid(sum), i));
+    }
+    let left = t - parts.iter().sum::<i128>();
+    // 0 <= left < number of weights: a floor loses less than one per part.
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in rems.iter().take(left as usize) {
+        parts[i] += 1;
+    }
+    parts.into_iter().map(|p| p as i64).collect()
+}
+
 /// Formats basis points as a percentage with one decimal: 1234 → "12.3%".
 pub fn bp_percent_string(bp: i64) -> String {
     let tenths = div_round_half_away(bp, 10);
@@ -291,7 +325,33 @@ mod tests {
         assert_eq!(growth_bp(Fen(-5), Fen(112)), None);
     }
 
+    #[test]
+    fn largest_remainder_breaks_ties_towards_the_earlier_weight() {
+        assert_eq!(largest_remainder(100, &[1, 1, 1]), vec![34, 33, 33]);
+        assert_eq!(largest_remainder(2, &[1, 1, 1]), vec![1, 1, 0]);
+        assert_eq!(largest_remainder(-1, &[1, 1]), vec![0, -1]);
+        assert_eq!(largest_remainder(7, &[0, 0]), vec![0, 0]);
+    }
+
     proptest! {
+        #[test]
+        fn largest_remainder_is_exact_and_each_part_is_within_one_of_its_share(
+            total in -1_000_000_000i64..1_000_000_000,
+            weights in proptest::collection::vec(0i64..1_000_000, 1..20),
+        ) {
+            let parts = largest_remainder(total, &weights);
+            let sum: i128 = weights.iter().map(|w| i128::from(*w)).sum();
+            if sum > 0 {
+                prop_assert_eq!(parts.iter().sum::<i64>(), total);
+                for (p, w) in parts.iter().zip(&weights) {
+                    let floor = (i128::from(total) * i128::from(*w)).div_euclid(sum);
+                    prop_assert!(i128::from(*p) == floor || i128::from(*p) == floor + 1);
+                }
+            } else {
+                prop_assert!(parts.iter().all(|p| *p == 0));
+            }
+        }
+
         #[test]
         fn every_amount_round_trips_through_its_yuan_string(f in -10_000_000_000_000i64..10_000_000_000_000i64) {
             prop_assert_eq!(Fen::parse_yuan(&Fen(f).yuan_string()).unwrap(), Fen(f));

@@ -216,31 +216,8 @@ pub struct ChainPlaces {
     pub village_zones: Vec<Option<i64>>,
 }
 
-/// Splits `total` into parts proportional to `weights` (最大余数法): each part is its floor
-/// share, and the fen left over go one each to the largest remainders, ties to the earlier
-/// weight. The parts always add up to `total` exactly; all weights zero (or none) give all
-/// zeros, except that then there is nothing to split by and the caller decides.
-pub fn largest_remainder(total: i64, weights: &[i64]) -> Vec<i64> {
-    let sum: i128 = weights.iter().map(|&w| i128::from(w.max(0))).sum();
-    if sum == 0 {
-        return vec![0; weights.len()];
-    }
-    let t = i128::from(total);
-    let mut parts: Vec<i128> = Vec::with_capacity(weights.len());
-    let mut rems: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
-    for (i, &w) in weights.iter().enumerate() {
-        let x = t * i128::from(w.max(0));
-        parts.push(x.div_euclid(sum));
-        rems.push((x.rem_euclid(sum), i));
-    }
-    let left = t - parts.iter().sum::<i128>();
-    // 0 <= left < number of weights: a floor loses less than one per part.
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in rems.iter().take(left as usize) {
-        parts[i] += 1;
-    }
-    parts.into_iter().map(|p| p as i64).collect()
-}
+/// The shared largest-remainder split (最大余数法), kept here under its old path for callers.
+pub use crate::money::largest_remainder;
 
 /// A chain's output split among zones by the number of its link villages in each (zones in
 /// ascending id, then "no zone"); a chain without villages leaves it all outside any zone.
