@@ -82,6 +82,18 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("../migrations/0011_brands_chains.sql"),
     ),
     portable(12, "talent", include_str!("../migrations/0012_talent.sql")),
+    Migration {
+        version: 13,
+        name: "equity",
+        sqlite: concat!(
+            include_str!("../migrations/0013_equity.sql"),
+            include_str!("../migrations/0013_equity.sqlite.sql")
+        ),
+        postgres: concat!(
+            include_str!("../migrations/0013_equity.sql"),
+            include_str!("../migrations/0013_equity.postgres.sql")
+        ),
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod brands;
 pub mod db;
 pub mod element_import;
+pub mod equity;
 pub mod error;
 pub mod facilities;
 pub mod ops;
