@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod brands_api;
+pub mod equity_api;
 pub mod error;
 pub mod facilities_api;
 pub mod openapi;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(teams_api::routes())
         .merge(brands_api::routes())
         .merge(talent_api::routes())
+        .merge(equity_api::routes())
         .merge(work_xlsx_api::routes())
         .merge(pages::routes())
         .route("/static/{*path}", get(statics::serve))

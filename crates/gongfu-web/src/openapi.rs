@@ -805,6 +805,79 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "导入产业链年产值（xlsx 请求体；mode=dry_run 试导入列出每行每列的问题，mode=apply 全部无误时一并写入，否则不写入；区管理员）",
         "xlsx",
     ),
+    // 利益共享 (issue 8: share register and income distribution)
+    (
+        "get",
+        "/api/v1/entities",
+        "股权主体列表：强村公司、片区平台公司、股份经济合作社、合作社，含股份类别与股东",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/entities",
+        "新建股权主体（含股份类别与首批股东；区管理员）",
+        "EquityEntity",
+    ),
+    (
+        "get",
+        "/api/v1/entities/{id}",
+        "股权主体详情：股份类别、股东、变动申请、分配方案",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/entities/{id}/holders",
+        "新增股东（需提供主体 version；区管理员）",
+        "EquityHolder",
+    ),
+    (
+        "get",
+        "/api/v1/entities/{id}/register",
+        "股权登记簿：as_of=YYYY-MM-DD 当日有效的登记行与各股东持股（由登记行重放得出）",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/entities/{id}/requests",
+        "提交股权变动申请：认购、资源入股、转让、退股、转换（区管理员）",
+        "EquityRequest",
+    ),
+    (
+        "post",
+        "/api/v1/requests/{id}/decision",
+        "审批股权变动申请：批准即写入下一条编号登记行（不能审批自己提交的申请）",
+        "EquityDecision",
+    ),
+    (
+        "get",
+        "/api/v1/distributions",
+        "年度收益分配方案列表：year 年度、entity 主体",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/distributions",
+        "起草年度收益分配方案（按登记簿与分配规则计算到分；corrects 为更正已批准方案；区管理员）",
+        "EquityDistribution",
+    ),
+    (
+        "get",
+        "/api/v1/distributions/{id}",
+        "分配方案详情：净收益、本期留存、各股东分配额（分）、分配步骤、类别池、村集体分配额",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/distributions/{id}",
+        "修改分配方案草案（需提供 version；已批准的方案已锁定，不能修改）",
+        "EquityDistribution",
+    ),
+    (
+        "post",
+        "/api/v1/distributions/{id}/status",
+        "分配方案流转：草案 → 审核 → 已批准（不能批准自己起草的方案），审核可退回草案",
+        "EquityDistributionStatus",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -883,6 +956,10 @@ fn schemas() -> Value {
     if let (Some(all), Some(talent)) = (v.as_object_mut(), crate::talent_api::schemas().as_object())
     {
         all.extend(talent.clone());
+    }
+    if let (Some(all), Some(equity)) = (v.as_object_mut(), crate::equity_api::schemas().as_object())
+    {
+        all.extend(equity.clone());
     }
     v
 }
