@@ -8,6 +8,7 @@
 pub mod brands;
 mod csv;
 pub mod elements;
+pub mod equity;
 mod facilities;
 mod generate;
 mod synthetic;
