@@ -1146,3 +1146,212 @@ async fn insert_payouts(tx: &mut Tx<'_>, id: i64, d: &Distribution) -> Result<()
     }
     Ok(())
 }
+
+/// The same change with its holders mapped through `ids` (demo indexes → stored ids).
+fn remap(c: &Change, ids: &[HolderId]) -> Option<Change> {
+    let m = |h: HolderId| usize::try_from(h.0).ok().and_then(|i| ids.get(i)).copied();
+    Some(match c.clone() {
+        Change::Subscription {
+            holder,
+            class,
+            units,
+            paid,
+        } => Change::Subscription {
+            holder: m(holder)?,
+            class,
+            units,
+            paid,
+        },
+        Change::InKind {
+            holder,
+            class,
+            units,
+            asset,
+            valuation,
+            valuer,
+        } => Change::InKind {
+            holder: m(holder)?,
+            class,
+            units,
+            asset,
+            valuation,
+            valuer,
+        },
+        Change::Transfer {
+            from,
+            to,
+            class,
+            units,
+            price,
+        } => Change::Transfer {
+            from: m(from)?,
+            to: m(to)?,
+            class,
+            units,
+            price,
+        },
+        Change::Redemption {
+            holder,
+            class,
+            units,
+            refund,
+        } => Change::Redemption {
+            holder: m(holder)?,
+            class,
+            units,
+            refund,
+        },
+        Change::Conversion {
+            holder,
+            from_class,
+            from_units,
+            to_class,
+            to_units,
+        } => Change::Conversion {
+            holder: m(holder)?,
+            from_class,
+            from_units,
+            to_class,
+            to_units,
+        },
+    })
+}
+
+fn demo_actor(name: &str) -> Actor {
+    Actor {
+        name: name.into(),
+        address: String::new(),
+        user_id: None,
+        role: gongfu_core::auth::Role::Admin,
+    }
+}
+
+impl Store {
+    /// Seeds the demo's entities through the ordinary writes: each change requested by one
+    /// official and approved by another into a register line, and the 2025 distribution
+    /// drafted, reviewed and approved (so locked). Returns (entities, register lines,
+    /// distributions) written.
+    pub async fn seed_demo_equity(
+        &self,
+        demo: &gongfu_demo::equity::DemoEquity,
+    ) -> Result<(usize, usize, usize), StoreError> {
+        let snap = self.snapshot().await?;
+        let clerk = demo_actor("区农业农村局股权登记员（演示）");
+        let chief = demo_actor("区农业农村局分管负责人（演示）");
+        let mut counts = (0, 0, 0);
+        for e in &demo.entities {
+            let zone = snap.zones.iter().find(|z| z.name == e.zone).map(|z| z.id.0);
+            let id = self
+                .create_equity_entity(
+                    &clerk,
+                    &EntityInput {
+                        spec: e.spec.clone(),
+                        zone,
+                        credit_code: None,
+                        holders: e.holders.clone(),
+                    },
+                )
+                .await?;
+            counts.0 += 1;
+            let ids: Vec<HolderId> = self
+                .entity_or_404(id)
+                .await?
+                .holders
+                .iter()
+                .map(|h| h.id)
+                .collect();
+            for (effective, change) in &e.changes {
+                let Some(change) = remap(change, &ids) else {
+                    continue;
+                };
+                let request = ChangeRequest {
+                    effective: *effective,
+                    change,
+                };
+                let rid = self
+                    .submit_equity_request(&clerk, id, &request, *effective)
+                    .await?;
+                self.decide_equity_request(&chief, rid, 1, true, "", *effective)
+                    .await?;
+                counts.1 += 1;
+            }
+            let on = Date::from_calendar_date(e.waterfall.year + 1, time::Month::March, 20)
+                .map_err(|e| corrupt("日期", e))?;
+            let did = self
+                .draft_equity_distribution(
+                    &clerk,
+                    id,
+                    &e.waterfall,
+                    &DistributionFigures {
+                        net_income: e.net_income,
+                        ..Default::default()
+                    },
+                    None,
+                    on,
+                )
+                .await?;
+            self.set_equity_distribution_status(&clerk, did, 1, DistributionStatus::Review, on)
+                .await?;
+            self.set_equity_distribution_status(&chief, did, 2, DistributionStatus::Approved, on)
+                .await?;
+            counts.2 += 1;
+        }
+        Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_seeds_and_the_database_refuses_to_alter_lines_or_approved_payouts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::testing::demo_store(dir.path(), 7).await;
+        let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
+        let centres = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
+        let district = gongfu_demo::generate(&divisions, &centres, 7);
+        let demo = gongfu_demo::equity::generate_equity(&divisions, &district, 7);
+        let (entities, lines, dists) = store.seed_demo_equity(&demo).await.unwrap();
+        assert_eq!(entities, demo.entities.len());
+        assert!(lines > 10);
+        assert_eq!(dists, entities);
+        let all = store.equity_distributions(Some(2025), None).await.unwrap();
+        for d in &all {
+            assert_eq!(d.status, DistributionStatus::Approved);
+            let paid: i64 = d.payouts.iter().map(|(_, a)| a.0).sum();
+            assert_eq!(d.retained.0 + paid, d.net_income.0);
+            assert!(paid > 0);
+        }
+        // The register replayed equals what the lines say, and the lines cannot be altered.
+        let e = &store.equity_entities().await.unwrap()[0];
+        let reg = store.equity_register(e.id, Date::MAX).await.unwrap();
+        assert!(!reg.holdings.is_empty());
+        let upd = sqlx::query("UPDATE equity_register_lines SET effective = '2020-01-01'")
+            .execute(&store.pool)
+            .await;
+        assert!(upd.is_err(), "register lines are append-only");
+        let del = sqlx::query("DELETE FROM equity_register_lines")
+            .execute(&store.pool)
+            .await;
+        assert!(del.is_err());
+        let upd = sqlx::query("UPDATE equity_distributions SET net_income_fen = 1")
+            .execute(&store.pool)
+            .await;
+        assert!(upd.is_err(), "approved distributions are locked");
+        let upd = sqlx::query("UPDATE equity_payouts SET amount_fen = amount_fen + 1")
+            .execute(&store.pool)
+            .await;
+        assert!(upd.is_err());
+        // And through the store: an approved distribution refuses edits and status changes.
+        let d = &all[0];
+        let r = store
+            .update_equity_distribution(&chief_of(), d.id, d.version, &d.parts, &d.figures)
+            .await;
+        assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "locked"));
+    }
+
+    fn chief_of() -> Actor {
+        demo_actor("另一位管理员")
+    }
+}
