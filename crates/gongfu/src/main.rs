@@ -242,6 +242,11 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
             );
             let seeded = store.seed_demo_talent(&talent).await?;
             tracing::info!(?seeded, "demo talent seeded");
+            // Benefit sharing (利益共享): zone companies and a co-operative with their
+            // registers and an approved 2025 distribution.
+            let equity = gongfu_demo::equity::generate_equity(&divisions, &district, seed);
+            let seeded = store.seed_demo_equity(&equity).await?;
+            tracing::info!(?seeded, "demo equity seeded");
             // Brands and the "6+X" industry chains (品牌与产业链), licensed to the actors above.
             let brands = gongfu_demo::brands::generate_brands(&divisions, &district, &work, seed);
             let (b, l, c) = store.seed_demo_brands(&brands).await?;
