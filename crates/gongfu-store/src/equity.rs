@@ -755,16 +755,19 @@ impl Store {
         year: Option<i32>,
         entity: Option<i64>,
     ) -> Result<Vec<DistributionRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id FROM equity_distributions ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        // 0 stands for "any": ids start at 1 and years at 2000, and a typed sentinel avoids
+        // an untyped NULL parameter on PostgreSQL.
+        let rows = sqlx::query(
+            "SELECT id FROM equity_distributions WHERE ($1 = 0 OR year = $1) AND ($2 = 0 OR entity_id = $2) ORDER BY id",
+        )
+        .bind(year.map(i64::from).unwrap_or(0))
+        .bind(entity.unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await?;
         let mut out = Vec::new();
         for r in rows {
             let id: i64 = r.try_get(0)?;
-            if let Some(d) = self.equity_distribution(id).await?
-                && year.is_none_or(|y| y == d.year)
-                && entity.is_none_or(|e| e == d.entity)
-            {
+            if let Some(d) = self.equity_distribution(id).await? {
                 out.push(d);
             }
         }
@@ -1343,6 +1346,15 @@ mod tests {
             .execute(&store.pool)
             .await;
         assert!(upd.is_err());
+        // One audit line per write: a submission and an approval per register line.
+        let audited: i64 =
+            sqlx::query("SELECT COUNT(*) FROM audit_log WHERE entity = 'equity_request'")
+                .fetch_one(&store.pool)
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        assert_eq!(audited, 2 * lines as i64);
         // And through the store: an approved distribution refuses edits and status changes.
         let d = &all[0];
         let r = store

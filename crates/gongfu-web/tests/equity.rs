@@ -242,6 +242,37 @@ async fn entities_are_validated_and_written_only_by_administrators() {
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["status"], "approved");
     assert_eq!(d["line_no"], 1);
+    // A refusal needs its reason; unknown requests and entities are 404.
+    let (_, r2) = app
+        .send_json(
+            "POST",
+            &url,
+            json!({"kind": "认购", "effective": "2024-02-01", "holder": holders[1], "class": 2, "units": "1000", "amount": "1000"}),
+        )
+        .await;
+    let (s, e) = app
+        .send_json_as(
+            &second,
+            "POST",
+            &format!("/api/v1/requests/{}/decision", r2["id"]),
+            json!({"verdict": "refuse", "reason": " ", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&e), ["reason"]);
+    let (s, _) = app
+        .send_json_as(
+            &second,
+            "POST",
+            "/api/v1/requests/987654/decision",
+            json!({"verdict": "approve", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_json("/api/v1/entities/987654").await.0,
+        StatusCode::NOT_FOUND
+    );
     // The same stale decision again: 409.
     let (s, _) = app
         .send_json_as(
