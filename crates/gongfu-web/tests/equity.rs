@@ -534,3 +534,48 @@ async fn a_loss_year_pays_nothing_and_carries_the_loss() {
     assert_eq!(d["retained_fen"], -8_000_000);
     assert_eq!(d["loss_carried_forward_fen"], 10_000_000, "{d}");
 }
+
+#[tokio::test]
+async fn a_cooperative_returning_under_60_percent_by_trade_is_refused_with_the_reason() {
+    let app = demo_app().await;
+    let (_, villages) = villages(&app).await;
+    let (s, e) = app
+        .send_json(
+            "POST",
+            "/api/v1/entities",
+            json!({"name": "兰花专业合作社", "kind": "合作社",
+                   "classes": [
+                       {"name": "交易量返还", "kind": "个人股", "basis": "交易量", "split_percent": "50"},
+                       {"name": "出资股", "kind": "个人股", "basis": "出资额", "split_percent": "50"}],
+                   "holders": [{"name": "沈建国", "kind": "社员", "village_code": villages[0]}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (s, d) = app
+        .send_json(
+            "POST",
+            "/api/v1/distributions",
+            json!({"entity": e["id"], "year": 2025, "net_income": "100000", "distribute_percent": "100"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+    assert_eq!(code(&d), "patronage_below_60");
+    assert!(d["error"]["message"].as_str().unwrap().contains("60%"));
+    // A split of 60 / 40 passes.
+    let (s, d) = app
+        .send_json(
+            "POST",
+            "/api/v1/distributions",
+            json!({"entity": e["id"], "year": 2025, "net_income": "100000", "distribute_percent": "100",
+                   "class_split": [[1, "60"], [2, "40"]]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    // Nobody holds shares yet: everything is retained, and it still adds up.
+    assert_eq!(d["retained_fen"], d["net_income_fen"]);
+    let (s, list) = app
+        .get_json(&format!("/api/v1/distributions?entity={}", e["id"]))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list["total"], 1);
+}
