@@ -221,13 +221,27 @@ fn distribution_json(
     })
 }
 
-async fn list_entities(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
+#[derive(Deserialize, Default)]
+pub struct EntityQuery {
+    /// A zone id: only that zone's entities.
+    pub zone: Option<String>,
+}
+
+async fn list_entities(
+    State(st): State<AppState>,
+    Query(q): Query<EntityQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let zone = present(&q.zone)
+        .map(crate::api::zone_id)
+        .transpose()
+        .map_err(|e| ApiError::invalid(vec![e]))?;
     let snap = st.store.snapshot().await?;
     let items: Vec<Value> = st
         .store
         .equity_entities()
         .await?
         .iter()
+        .filter(|e| zone.is_none() || e.zone == zone)
         .map(|e| entity_json(&snap, e))
         .collect();
     Ok(Json(json!({"total": items.len(), "items": items})))

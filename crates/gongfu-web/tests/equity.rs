@@ -162,6 +162,12 @@ async fn entities_are_validated_and_written_only_by_administrators() {
             .iter()
             .any(|e| e["id"] == entity)
     );
+    let (_, detail) = app.get_json(&format!("/api/v1/entities/{entity}")).await;
+    let zone = detail["zone"]["id"].as_i64().unwrap();
+    let (_, mine) = app.get_json(&format!("/api/v1/entities?zone={zone}")).await;
+    assert_eq!(mine["total"], 1);
+    let (s, _) = app.get_json("/api/v1/entities?zone=abc").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A town account reads, but writes nothing here.
     let town = app
