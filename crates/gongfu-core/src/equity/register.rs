@@ -166,8 +166,9 @@ impl Holdings {
     /// 100,000-member register is replayed line by line).
     pub fn apply(&mut self, change: &Change) -> Result<(), DomainError> {
         let deltas = change.deltas()?;
-        let mut next = Vec::with_capacity(deltas.len());
-        for &(holder, class, delta) in &deltas {
+        // At most two balances change; checked first, written after (no allocation here).
+        let mut next = [((HolderId(0), ClassId(0)), 0i64); 2];
+        for (slot, &(holder, class, delta)) in next.iter_mut().zip(&deltas) {
             let cur = self.units(holder, class);
             let after = cur
                 .checked_add(delta)
@@ -182,9 +183,9 @@ impl Holdings {
                     ),
                 ));
             }
-            next.push(((holder, class), after));
+            *slot = ((holder, class), after);
         }
-        for (k, after) in next {
+        for &(k, after) in &next[..deltas.len()] {
             if after == 0 {
                 self.0.remove(&k);
             } else {
@@ -294,34 +295,54 @@ fn positive(units: i64) -> Result<i64, DomainError> {
 /// prefix of the lines: a back-dated line could otherwise make an earlier state impossible
 /// (a transfer replayed before the subscription it spends).
 pub fn replay(lines: &[RegisterLine], as_of: Date) -> Result<Holdings, DomainError> {
+    walk(lines, as_of, None).map(|(h, _)| h)
+}
+
+/// [`replay`], and with `cut` also a copy of the holdings just before the first line effective
+/// on or after `cut` (the opening balances of a year), from the same single pass.
+fn walk(
+    lines: &[RegisterLine],
+    as_of: Date,
+    cut: Option<Date>,
+) -> Result<(Holdings, Option<Holdings>), DomainError> {
     let mut h = Holdings::default();
+    let mut before_cut = None;
     let mut last: Option<Date> = None;
     for (i, line) in lines.iter().enumerate() {
-        let field = format!("lines[{i}]");
+        // Formatted only for an error: a 100,000-member register has hundreds of thousands of
+        // lines.
+        let field = || format!("lines[{i}]");
         if line.no != i as u64 + 1 {
             return Err(DomainError::new(
                 "numbering_gap",
-                field,
+                field(),
                 format!("登记序号不连续：第 {} 行的序号为 {}", i + 1, line.no),
             ));
         }
         if last.is_some_and(|d| line.effective < d) {
             return Err(DomainError::new(
                 "backdated",
-                field,
+                field(),
                 format!("第 {} 号登记的生效日期早于上一条登记", line.no),
             ));
         }
         last = Some(line.effective);
+        // Effective dates never go back, so every line before this one is before `cut`.
+        if before_cut.is_none() && cut.is_some_and(|c| line.effective >= c) {
+            before_cut = Some(h.clone());
+        }
         if line.effective <= as_of {
             h.apply(&line.change).map_err(|e| DomainError {
-                field: format!("{field}.{}", e.field),
+                field: format!("{}.{}", field(), e.field),
                 message: format!("第 {} 号登记：{}", line.no, e.message),
                 code: e.code,
             })?;
         }
     }
-    Ok(h)
+    if cut.is_some() && before_cut.is_none() {
+        before_cut = Some(h.clone());
+    }
+    Ok((h, before_cut))
 }
 
 /// Approves a request against the register: its classes must belong to the entity, it may not
@@ -383,14 +404,14 @@ pub fn year_holdings(
     ) else {
         return Err(DomainError::new("invalid_year", "year", "年度无效"));
     };
-    // Validate the whole register once, then walk the year's lines.
-    replay(lines, Date::MAX)?;
-    let opening = replay(lines, start.previous_day().unwrap_or(Date::MIN))?;
-    let mut cur = opening.clone();
+    // Validate the whole register and take the opening balances in one pass, then walk the
+    // year's lines.
+    let (_, opening) = walk(lines, Date::MAX, Some(start))?;
+    let mut cur = opening.unwrap_or_default();
     let mut out: BTreeMap<(HolderId, ClassId), YearHolding> = BTreeMap::new();
     // Since when the current balance of a key has been held.
     let mut since: BTreeMap<(HolderId, ClassId), Date> =
-        opening.0.keys().map(|k| (*k, start)).collect();
+        cur.0.keys().map(|k| (*k, start)).collect();
     for line in lines
         .iter()
         .filter(|l| l.effective >= start && l.effective <= end)
@@ -410,13 +431,21 @@ pub fn year_holdings(
         cur.apply(&line.change)?;
     }
     let end_excl = i64::from(end.to_julian_day()) + 1;
-    for (k, from) in since {
-        close(&mut out, k, cur.units(k.0, k.1), from, end_excl);
+    // `since` and `cur` hold the same keys, the positive balances, both in key order: the last
+    // segments close in one merge, and the map is built in bulk from sorted entries instead
+    // of by two map operations per key.
+    let mut held: Vec<((HolderId, ClassId), YearHolding)> = Vec::with_capacity(cur.0.len());
+    for ((k, from), (k2, &units)) in since.into_iter().zip(cur.0.iter()) {
+        debug_assert_eq!(k, *k2);
+        let days = end_excl - i64::from(from.to_julian_day());
+        let mut y = out.remove(&k).unwrap_or_default();
+        y.unit_days += i128::from(units) * i128::from(days);
+        y.days_held += days;
+        y.units_at_end = units;
+        held.push((k, y));
     }
-    for (k, u) in cur.0.iter() {
-        out.entry(*k).or_default().units_at_end = *u;
-    }
-    Ok(out)
+    // What is left in `out` was held during the year but not at its end.
+    Ok(held.into_iter().chain(out).collect())
 }
 
 /// Adds a segment `[from, to_excl)` held at `units` to a key's year.
