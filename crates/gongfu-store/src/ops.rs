@@ -12,7 +12,7 @@ use crate::snapshot::Snapshot;
 use crate::work::{conflict, corrupt, not_found, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
 use gongfu_core::ops::elements::{Element, ElementSpec, ElementType, check_element_point};
-use gongfu_core::ops::indicators::{ChainPlaces, Figure, Records, figures};
+use gongfu_core::ops::indicators::{ChainPlaces, Figure, Records, VillageDividend, figures};
 use gongfu_core::ops::talent::{Entrepreneur, Support, Training};
 use gongfu_core::ops::teams::Kpi;
 use gongfu_core::village::date_string;
@@ -325,6 +325,7 @@ impl Store {
             entrepreneurs,
             supports,
             chains: self.chain_places(year).await?,
+            dividends: self.village_dividends(year).await?,
         })
     }
 
@@ -363,6 +364,7 @@ pub struct IndicatorSources {
     pub entrepreneurs: Vec<Entrepreneur>,
     pub supports: Vec<Support>,
     pub chains: Vec<ChainPlaces>,
+    pub dividends: Vec<VillageDividend>,
 }
 
 impl IndicatorSources {
@@ -378,6 +380,7 @@ impl IndicatorSources {
                 entrepreneurs: &self.entrepreneurs,
                 supports: &self.supports,
                 chains: &self.chains,
+                dividends: &self.dividends,
             },
         )
     }

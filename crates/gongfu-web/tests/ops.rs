@@ -250,3 +250,56 @@ async fn elements_go_out_to_excel_and_back() {
     let (s, _) = app.get("/ops/import/projects").await;
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// The demo's approved 2025 distributions pay village collectives; over all zones, the
+/// 村集体股份分红 figure is exactly what they paid the villages (all of them in zones), and
+/// each zone's figure names the distributions it came from.
+#[tokio::test]
+async fn collective_dividends_come_from_approved_distributions() {
+    let app = demo_app().await;
+    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
+    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
+    let district = gongfu_demo::generate(&divisions, &towns, 7);
+    let equity = gongfu_demo::equity::generate_equity(&divisions, &district, 7);
+    app.store.seed_demo_equity(&equity).await.unwrap();
+    let (s, list) = app.get_json("/api/v1/distributions?year=2025").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let mut paid = 0i64;
+    let mut ids = Vec::new();
+    for d in list["items"].as_array().unwrap() {
+        assert_eq!(d["status"], "approved");
+        let (_, full) = app
+            .get_json(&format!("/api/v1/distributions/{}", d["id"]))
+            .await;
+        let v: i64 = full["village_income"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["amount_fen"].as_i64().unwrap())
+            .sum();
+        if v > 0 {
+            ids.push(d["id"].as_i64().unwrap());
+        }
+        paid += v;
+    }
+    assert!(paid > 0, "the demo pays village collectives");
+    let (_, zones) = app.get_json("/api/v1/zones").await;
+    let mut counted = 0i64;
+    let mut named = Vec::new();
+    for z in zones["items"].as_array().unwrap() {
+        let (_, f) = app
+            .get_json(&format!("/api/v1/indicators?zone={}&year=2025", z["id"]))
+            .await;
+        let fig = figure(&f, "collective_dividends");
+        counted += fig["value"].as_i64().unwrap();
+        for s in fig["sources"].as_array().unwrap() {
+            assert_eq!(s["kind"], "distribution");
+            named.push(s["id"].as_i64().unwrap());
+        }
+    }
+    assert_eq!(counted, paid);
+    named.sort();
+    named.dedup();
+    ids.sort();
+    assert_eq!(named, ids);
+}

@@ -31,6 +31,7 @@ pub enum Indicator {
     CreditSupport,
     Chains,
     ChainOutputShare,
+    CollectiveDividends,
 }
 
 /// What a figure counts in.
@@ -59,7 +60,7 @@ impl Unit {
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 19] = [
+    pub const ALL: [Indicator; 20] = [
         Indicator::Workshops,
         Indicator::Elements,
         Indicator::ElementJobs,
@@ -79,6 +80,7 @@ impl Indicator {
         Indicator::CreditSupport,
         Indicator::Chains,
         Indicator::ChainOutputShare,
+        Indicator::CollectiveDividends,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -101,6 +103,7 @@ impl Indicator {
             Indicator::CreditSupport => "credit_support",
             Indicator::Chains => "chains",
             Indicator::ChainOutputShare => "chain_output_share",
+            Indicator::CollectiveDividends => "collective_dividends",
         }
     }
     pub fn label(self) -> &'static str {
@@ -124,6 +127,7 @@ impl Indicator {
             Indicator::CreditSupport => "创业贷款与担保金额",
             Indicator::Chains => "参与产业链条数",
             Indicator::ChainOutputShare => "产业链产值（按村分摊）",
+            Indicator::CollectiveDividends => "村集体股份分红",
         }
     }
     pub fn unit(self) -> Unit {
@@ -145,7 +149,8 @@ impl Indicator {
             | Indicator::TeamCollectiveIncome
             | Indicator::SupportGranted
             | Indicator::CreditSupport
-            | Indicator::ChainOutputShare => Unit::Fen,
+            | Indicator::ChainOutputShare
+            | Indicator::CollectiveDividends => Unit::Fen,
         }
     }
     /// How the figure is computed, in Chinese, to show beside it.
@@ -171,6 +176,9 @@ impl Indicator {
             Indicator::Chains => "至少有一个环节村当年属于本片区的产业链条数",
             Indicator::ChainOutputShare => {
                 "各产业链当年产值按其环节村（去重）所在片区的村数比例分摊到片区，取整到分（最大余数法，余数相同时片区编号小者优先、不属于片区的最后），各片区与片区外合计恰为该链产值"
+            }
+            Indicator::CollectiveDividends => {
+                "当年度已批准的收益分配（被更正的以更正后的为准）分给本片区各村村集体（经合社）股东的金额之和，计入村集体经营性收入"
             }
         }
     }
@@ -204,6 +212,17 @@ pub struct Records<'a> {
     pub entrepreneurs: &'a [Entrepreneur],
     pub supports: &'a [Support],
     pub chains: &'a [ChainPlaces],
+    pub dividends: &'a [VillageDividend],
+}
+
+/// What one approved distribution of a year paid a village collective (村集体分配额), with the
+/// zone that village belonged to in that year (`None`: no zone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageDividend {
+    /// The distribution.
+    pub distribution: i64,
+    pub zone: Option<i64>,
+    pub amount: Fen,
 }
 
 /// An industry chain as the figures read it: its yearly output and, for each of its distinct
@@ -431,6 +450,26 @@ pub fn figures(zone: i64, year: i32, r: &Records) -> Vec<Figure> {
                 .collect(),
         ),
         fig(Indicator::ChainOutputShare, chain_share, with_output),
+        {
+            let mine: Vec<&VillageDividend> = r
+                .dividends
+                .iter()
+                .filter(|d| d.zone == Some(zone))
+                .collect();
+            let mut sources: Vec<SourceRef> = mine
+                .iter()
+                .map(|d| SourceRef {
+                    kind: "distribution",
+                    id: d.distribution,
+                })
+                .collect();
+            sources.dedup();
+            fig(
+                Indicator::CollectiveDividends,
+                mine.iter().map(|d| d.amount.0).sum(),
+                sources,
+            )
+        },
     ]
 }
 
@@ -653,6 +692,19 @@ mod tests {
                 village_zones: vec![Some(1)],
             },
         ];
+        // Distribution 61 paid two villages of zone 1 and one of zone 2; 62 paid zone 1 too.
+        let dividend = |distribution, zone, amount| VillageDividend {
+            distribution,
+            zone,
+            amount: Fen(amount),
+        };
+        let dividends = vec![
+            dividend(61, Some(1), 86_400_00),
+            dividend(61, Some(1), 12_345),
+            dividend(61, Some(2), 99_999),
+            dividend(62, Some(1), 1),
+            dividend(62, None, 5_000),
+        ];
         let r = Records {
             elements: &elements,
             kpis: &kpis,
@@ -660,8 +712,16 @@ mod tests {
             entrepreneurs: &people,
             supports: &supports,
             chains: &chains,
+            dividends: &dividends,
         };
         let f = figures(1, 2025, &r);
+        assert_eq!(value(&f, Indicator::CollectiveDividends), 8_652_346);
+        let sources = &f
+            .iter()
+            .find(|x| x.indicator == Indicator::CollectiveDividends)
+            .unwrap()
+            .sources;
+        assert_eq!(sources.iter().map(|s| s.id).collect::<Vec<_>>(), [61, 62]);
         assert_eq!(
             value(&f, Indicator::Workshops),
             2,
@@ -751,7 +811,7 @@ mod tests {
             }
             // The zone figures plus the part outside any zone give the same total.
             let places = [ChainPlaces { id: 1, output: vec![(2025, Fen(output))], village_zones: zones.clone() }];
-            let r = Records { elements: &[], kpis: &[], trainings: &[], entrepreneurs: &[], supports: &[], chains: &places };
+            let r = Records { elements: &[], kpis: &[], trainings: &[], entrepreneurs: &[], supports: &[], chains: &places, dividends: &[] };
             let in_zones: i64 = (1..6).map(|z| value(&figures(z, 2025, &r), Indicator::ChainOutputShare)).sum();
             let outside = shares.iter().find(|(z, _)| z.is_none()).map_or(0, |(_, v)| v.0);
             prop_assert_eq!(in_zones + outside, output);
