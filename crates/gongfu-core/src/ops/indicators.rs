@@ -699,7 +699,7 @@ mod tests {
             amount: Fen(amount),
         };
         let dividends = vec![
-            dividend(61, Some(1), 86_400_00),
+            dividend(61, Some(1), 8_640_000),
             dividend(61, Some(1), 12_345),
             dividend(61, Some(2), 99_999),
             dividend(62, Some(1), 1),
