@@ -1303,6 +1303,46 @@ impl Store {
     }
 }
 
+impl Store {
+    /// What the approved distributions of `year` paid village collectives (村集体分配额), each
+    /// with the zone its village belonged to that year — the source of the 村集体股份分红
+    /// figure. A distribution later corrected by an approved correction counts only through
+    /// the correction.
+    pub async fn village_dividends(
+        &self,
+        year: i32,
+    ) -> Result<Vec<gongfu_core::ops::indicators::VillageDividend>, StoreError> {
+        let snap = self.snapshot().await?;
+        let all = self.equity_distributions(Some(year), None).await?;
+        let approved: Vec<&DistributionRecord> = all
+            .iter()
+            .filter(|d| d.status == DistributionStatus::Approved)
+            .collect();
+        let corrected: Vec<i64> = approved.iter().filter_map(|d| d.corrects).collect();
+        let mut out = Vec::new();
+        for d in approved.iter().filter(|d| !corrected.contains(&d.id)) {
+            let Some(entity) = self.equity_entity(d.entity).await? else {
+                continue;
+            };
+            for (holder, amount) in &d.payouts {
+                let Some(village) = entity
+                    .holder(*holder)
+                    .filter(|h| h.kind == gongfu_core::equity::HolderKind::VillageCollective)
+                    .and_then(|h| h.village.as_ref())
+                else {
+                    continue;
+                };
+                out.push(gongfu_core::ops::indicators::VillageDividend {
+                    distribution: d.id,
+                    zone: crate::ops::zone_in_year(&snap, village, year),
+                    amount: *amount,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1365,45 +1405,5 @@ mod tests {
 
     fn chief_of() -> Actor {
         demo_actor("另一位管理员")
-    }
-}
-
-impl Store {
-    /// What the approved distributions of `year` paid village collectives (村集体分配额), each
-    /// with the zone its village belonged to that year — the source of the 村集体股份分红
-    /// figure. A distribution later corrected by an approved correction counts only through
-    /// the correction.
-    pub async fn village_dividends(
-        &self,
-        year: i32,
-    ) -> Result<Vec<gongfu_core::ops::indicators::VillageDividend>, StoreError> {
-        let snap = self.snapshot().await?;
-        let all = self.equity_distributions(Some(year), None).await?;
-        let approved: Vec<&DistributionRecord> = all
-            .iter()
-            .filter(|d| d.status == DistributionStatus::Approved)
-            .collect();
-        let corrected: Vec<i64> = approved.iter().filter_map(|d| d.corrects).collect();
-        let mut out = Vec::new();
-        for d in approved.iter().filter(|d| !corrected.contains(&d.id)) {
-            let Some(entity) = self.equity_entity(d.entity).await? else {
-                continue;
-            };
-            for (holder, amount) in &d.payouts {
-                let Some(village) = entity
-                    .holder(*holder)
-                    .filter(|h| h.kind == gongfu_core::equity::HolderKind::VillageCollective)
-                    .and_then(|h| h.village.as_ref())
-                else {
-                    continue;
-                };
-                out.push(gongfu_core::ops::indicators::VillageDividend {
-                    distribution: d.id,
-                    zone: crate::ops::zone_in_year(&snap, village, year),
-                    amount: *amount,
-                });
-            }
-        }
-        Ok(out)
     }
 }
