@@ -93,13 +93,20 @@ fn describe(e: &EntityRecord, c: &Change) -> String {
             class,
             units,
             paid,
-        } => format!(
-            "{} 认购{} {}，缴款 {} 元",
-            holder_name(e, *holder),
-            class_name(e, *class),
-            class_units(e, *class, *units),
-            paid.yuan_string()
-        ),
+        } => {
+            // Equal and population units are subscribed without payment: no 「缴款 0.00 元」.
+            let paid = if paid.0 == 0 {
+                String::new()
+            } else {
+                format!("，缴款 {} 元", paid.yuan_string())
+            };
+            format!(
+                "{} 认购{} {}{paid}",
+                holder_name(e, *holder),
+                class_name(e, *class),
+                class_units(e, *class, *units),
+            )
+        }
         Change::InKind {
             holder,
             class,
@@ -778,6 +785,8 @@ pub struct NoticePage {
     pub retained: String,
     pub paid: String,
     pub village_total: String,
+    /// Whether any village collective is paid (else the 村集体 sum is left out).
+    pub has_village: bool,
     pub payouts: Vec<PayoutRow>,
     pub today: String,
 }
@@ -814,6 +823,7 @@ pub async fn notice(
         retained: d.retained.yuan_string(),
         paid: yuan(f.paid),
         village_total: yuan(f.village_total),
+        has_village: f.payouts.iter().any(|p| !p.village.is_empty()),
         payouts: f.payouts,
         today: date_string(st.today()),
     })
