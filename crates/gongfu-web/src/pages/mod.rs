@@ -19,6 +19,7 @@ mod audit;
 mod brands;
 mod dashboard;
 mod elements;
+mod equity;
 mod facilities;
 mod import;
 mod map;
@@ -114,6 +115,7 @@ pub fn routes() -> Router<AppState> {
         .merge(talent::routes())
         .merge(work_import::routes())
         .merge(actors::routes())
+        .merge(equity::routes())
 }
 
 /// What every page's frame needs.
