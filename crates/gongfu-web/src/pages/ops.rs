@@ -69,6 +69,8 @@ pub struct Counts {
     pub entrepreneurs: usize,
     /// Support applications waiting for a decision.
     pub supports_pending: usize,
+    /// 股权主体 (joint companies, co-operatives).
+    pub entities: usize,
 }
 
 async fn counts(st: &AppState, today: time::Date) -> Result<Counts, gongfu_store::StoreError> {
@@ -106,6 +108,7 @@ async fn counts(st: &AppState, today: time::Date) -> Result<Counts, gongfu_store
             .iter()
             .filter(|s| s.status == SupportStatus::Applied)
             .count(),
+        entities: st.store.equity_entities().await?.len(),
     })
 }
 
