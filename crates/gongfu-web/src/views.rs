@@ -94,15 +94,7 @@ impl VillageRow {
 
 /// Thousands separators for counts.
 pub fn group(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    gongfu_core::money::count_string(n)
 }
 
 pub fn village_row(snap: &Snapshot, idx: usize, day: Date, year: Option<i32>) -> VillageRow {

@@ -18,6 +18,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use gongfu_core::money::count_string;
 use gongfu_core::ops::teams::{
     BusinessType, ContractState, EvaluationDraft, Grade, Kpi, KpiDraft, KpiTotals, OperationPlan,
     Team, TeamDraft, ZoneServiceDraft, score_string,
@@ -431,26 +432,13 @@ pub struct KpiCells {
     pub collective_income: String,
 }
 
-/// A count with thousands separators: 「262,824」.
-fn count(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 impl KpiCells {
     fn of(t: &KpiTotals) -> KpiCells {
         KpiCells {
             revenue: money(t.revenue),
-            visitors: count(t.visitors),
-            events: count(t.events),
-            jobs: count(t.jobs),
+            visitors: count_string(t.visitors),
+            events: count_string(t.events),
+            jobs: count_string(t.jobs),
             collective_income: money(t.collective_income),
         }
     }
