@@ -30,6 +30,7 @@ fn write_table(
     headers.extend(Indicator::ALL.iter().map(|i| header(*i)));
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     let tenths = Format::new().set_num_format("0.0");
+    let percent = Format::new().set_num_format("0.00%");
     let mut g = Grid::new(ws, &headers, f)?;
     for (i, z) in rows.iter().enumerate() {
         let r = i as u32 + 1;
@@ -46,6 +47,11 @@ fn write_table(
                 Unit::HourTenths => {
                     g.ws.write_number_with_format(r, c, fig.value as f64 / 10.0, &tenths)?;
                     g.seen(r, c, fig.value.to_string().len() + 2);
+                }
+                // A percentage cell holds the fraction (6.69 % is 0.0669) so Excel computes.
+                Unit::BasisPoints => {
+                    g.ws.write_number_with_format(r, c, fig.value as f64 / 10_000.0, &percent)?;
+                    g.seen(r, c, fig.value.to_string().len() + 3);
                 }
                 _ => g.count(r, c, fig.value, f)?,
             }

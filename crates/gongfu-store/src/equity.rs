@@ -1341,6 +1341,48 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Each zone entity's payouts in `year` (its approved distribution; a correction replaces
+    /// what it corrects) and its paid-in capital at the end of the year — the source of the
+    /// yield on capital (股本分红率).
+    pub async fn entity_years(
+        &self,
+        year: i32,
+    ) -> Result<Vec<gongfu_core::ops::indicators::EntityYear>, StoreError> {
+        let all = self.equity_distributions(Some(year), None).await?;
+        let approved: Vec<&DistributionRecord> = all
+            .iter()
+            .filter(|d| d.status == DistributionStatus::Approved)
+            .collect();
+        let corrected: Vec<i64> = approved.iter().filter_map(|d| d.corrects).collect();
+        let Ok(year_end) = Date::from_calendar_date(year, time::Month::December, 31) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for e in self.equity_entities().await? {
+            if e.zone.is_none() {
+                continue;
+            }
+            let counted = approved
+                .iter()
+                .filter(|d| d.entity == e.id && !corrected.contains(&d.id))
+                .max_by_key(|d| d.id);
+            let lines: Vec<RegisterLine> = self
+                .equity_lines(e.id)
+                .await?
+                .into_iter()
+                .map(|l| l.line)
+                .collect();
+            out.push(gongfu_core::ops::indicators::EntityYear {
+                entity: e.id,
+                zone: e.zone,
+                distribution: counted.map(|d| d.id),
+                paid: Fen(counted.map_or(0, |d| d.payouts.iter().map(|(_, a)| a.0).sum())),
+                paid_in: gongfu_core::equity::paid_in_capital(&lines, year_end),
+            });
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

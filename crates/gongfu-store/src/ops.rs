@@ -12,7 +12,9 @@ use crate::snapshot::Snapshot;
 use crate::work::{conflict, corrupt, not_found, opt_day_of, opt_day_text};
 use crate::{Actor, StoreError};
 use gongfu_core::ops::elements::{Element, ElementSpec, ElementType, check_element_point};
-use gongfu_core::ops::indicators::{ChainPlaces, Figure, Records, VillageDividend, figures};
+use gongfu_core::ops::indicators::{
+    ChainPlaces, EntityYear, Figure, Records, VillageDividend, figures,
+};
 use gongfu_core::ops::talent::{Entrepreneur, Support, Training};
 use gongfu_core::ops::teams::Kpi;
 use gongfu_core::village::date_string;
@@ -326,6 +328,7 @@ impl Store {
             supports,
             chains: self.chain_places(year).await?,
             dividends: self.village_dividends(year).await?,
+            entities: self.entity_years(year).await?,
         })
     }
 
@@ -365,6 +368,7 @@ pub struct IndicatorSources {
     pub supports: Vec<Support>,
     pub chains: Vec<ChainPlaces>,
     pub dividends: Vec<VillageDividend>,
+    pub entities: Vec<EntityYear>,
 }
 
 impl IndicatorSources {
@@ -381,6 +385,7 @@ impl IndicatorSources {
                 supports: &self.supports,
                 chains: &self.chains,
                 dividends: &self.dividends,
+                entities: &self.entities,
             },
         )
     }

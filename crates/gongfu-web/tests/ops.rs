@@ -303,3 +303,71 @@ async fn collective_dividends_come_from_approved_distributions() {
     ids.sort();
     assert_eq!(named, ids);
 }
+
+/// 股本分红率: each zone's entities' 2025 payouts over their paid-in capital at the end of 2025,
+/// computed here by hand from the distributions and the register lines.
+#[tokio::test]
+async fn dividend_yield_is_payouts_over_paid_in_capital() {
+    let app = demo_app().await;
+    let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
+    let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
+    let district = gongfu_demo::generate(&divisions, &towns, 7);
+    let equity = gongfu_demo::equity::generate_equity(&divisions, &district, 7);
+    app.store.seed_demo_equity(&equity).await.unwrap();
+    let mut expected: std::collections::BTreeMap<i64, (i64, i64)> = Default::default();
+    let (_, entities) = app.get_json("/api/v1/entities").await;
+    for e in entities["items"].as_array().unwrap() {
+        let Some(zone) = e["zone"]["id"].as_i64() else {
+            continue;
+        };
+        let id = e["id"].as_i64().unwrap();
+        let (_, reg) = app
+            .get_json(&format!("/api/v1/entities/{id}/register?as_of=2025-12-31"))
+            .await;
+        let paid_in: i64 = reg["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let c = &l["change"];
+                match c["kind"].as_str().unwrap() {
+                    "subscription" => c["paid"].as_i64().unwrap(),
+                    "in_kind" => c["valuation"].as_i64().unwrap(),
+                    "redemption" => -c["refund"].as_i64().unwrap(),
+                    _ => 0,
+                }
+            })
+            .sum();
+        let (_, ds) = app
+            .get_json(&format!("/api/v1/distributions?year=2025&entity={id}"))
+            .await;
+        let mut paid = 0;
+        for d in ds["items"].as_array().unwrap() {
+            let (_, full) = app
+                .get_json(&format!("/api/v1/distributions/{}", d["id"]))
+                .await;
+            paid += full["payouts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["amount_fen"].as_i64().unwrap())
+                .sum::<i64>();
+        }
+        let slot = expected.entry(zone).or_default();
+        slot.0 += paid;
+        slot.1 += paid_in;
+    }
+    assert!(!expected.is_empty(), "the demo has zone entities");
+    for (zone, (paid, paid_in)) in expected {
+        assert!(paid > 0 && paid_in > 0);
+        let (_, f) = app
+            .get_json(&format!("/api/v1/indicators?zone={zone}&year=2025"))
+            .await;
+        assert_eq!(figure(&f, "dividends_paid")["value"], paid);
+        assert_eq!(figure(&f, "paid_in_capital")["value"], paid_in);
+        assert_eq!(
+            figure(&f, "dividend_yield")["value"],
+            (i128::from(paid) * 10_000 / i128::from(paid_in)) as i64
+        );
+    }
+}

@@ -27,8 +27,8 @@ pub use entity::{
     HolderKind, ShareClass,
 };
 pub use register::{
-    Change, ChangeRequest, ChangeRequestDraft, Holdings, RegisterLine, approve, replay,
-    year_holdings,
+    Change, ChangeRequest, ChangeRequestDraft, Holdings, RegisterLine, approve, paid_in_capital,
+    replay, year_holdings,
 };
 
 use crate::DomainError;

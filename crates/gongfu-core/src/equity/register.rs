@@ -288,6 +288,24 @@ fn positive(units: i64) -> Result<i64, DomainError> {
     }
 }
 
+/// 实收资本: the capital paid in by the lines effective on or before `as_of` — cash
+/// subscriptions plus in-kind valuations, less redemption refunds (a refund counts wholly as
+/// returned capital: the register does not split principal from interest), never below zero.
+/// Transfers and conversions move units between holders or classes, not money into the entity.
+pub fn paid_in_capital(lines: &[RegisterLine], as_of: Date) -> Fen {
+    let total: i64 = lines
+        .iter()
+        .filter(|l| l.effective <= as_of)
+        .map(|l| match &l.change {
+            Change::Subscription { paid, .. } => paid.0,
+            Change::InKind { valuation, .. } => valuation.0,
+            Change::Redemption { refund, .. } => -refund.0,
+            Change::Transfer { .. } | Change::Conversion { .. } => 0,
+        })
+        .sum();
+    Fen(total.max(0))
+}
+
 /// Checks the whole register — numbered 1, 2, 3 … without gaps, effective dates never going
 /// back, no holding ever negative — and returns the holdings as of the end of `as_of`.
 ///
@@ -735,6 +753,64 @@ mod tests {
             units: u,
             paid: Fen(u),
         }
+    }
+
+    #[test]
+    fn paid_in_capital_counts_cash_and_valuations_less_refunds_up_to_the_day() {
+        let line = |no, d, change| RegisterLine::restore(no, d, d, change);
+        let lines = vec![
+            line(1, date!(2025 - 01 - 01), sub(1, 1, 500_000)),
+            line(
+                2,
+                date!(2025 - 02 - 01),
+                Change::InKind {
+                    holder: HolderId(2),
+                    class: ClassId(3),
+                    units: 1_000,
+                    asset: "集体闲置厂房".into(),
+                    valuation: Fen(300_000),
+                    valuer: "某评估公司".into(),
+                },
+            ),
+            line(
+                3,
+                date!(2025 - 03 - 01),
+                Change::Transfer {
+                    from: HolderId(1),
+                    to: HolderId(3),
+                    class: ClassId(1),
+                    units: 100_000,
+                    price: Fen(999_999),
+                },
+            ),
+            line(
+                4,
+                date!(2025 - 12 - 31),
+                Change::Redemption {
+                    holder: HolderId(3),
+                    class: ClassId(1),
+                    units: 100_000,
+                    refund: Fen(120_000),
+                },
+            ),
+        ];
+        assert_eq!(paid_in_capital(&lines, date!(2024 - 12 - 31)), Fen(0));
+        assert_eq!(paid_in_capital(&lines, date!(2025 - 03 - 01)), Fen(800_000));
+        assert_eq!(paid_in_capital(&lines, date!(2025 - 12 - 31)), Fen(680_000));
+        let all_back = [
+            line(1, date!(2025 - 01 - 01), sub(1, 1, 10)),
+            line(
+                2,
+                date!(2025 - 01 - 02),
+                Change::Redemption {
+                    holder: HolderId(1),
+                    class: ClassId(1),
+                    units: 10,
+                    refund: Fen(11),
+                },
+            ),
+        ];
+        assert_eq!(paid_in_capital(&all_back, date!(2025 - 12 - 31)), Fen(0));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum Indicator {
     Chains,
     ChainOutputShare,
     CollectiveDividends,
+    DividendsPaid,
+    PaidInCapital,
+    DividendYield,
 }
 
 /// What a figure counts in.
@@ -45,6 +48,8 @@ pub enum Unit {
     Fen,
     /// Hours, in tenths.
     HourTenths,
+    /// A ratio in hundredths of a percent (万分之一).
+    BasisPoints,
 }
 
 impl Unit {
@@ -55,12 +60,13 @@ impl Unit {
             Unit::PersonTimes => "人次",
             Unit::Fen => "元",
             Unit::HourTenths => "学时",
+            Unit::BasisPoints => "%",
         }
     }
 }
 
 impl Indicator {
-    pub const ALL: [Indicator; 20] = [
+    pub const ALL: [Indicator; 23] = [
         Indicator::Workshops,
         Indicator::Elements,
         Indicator::ElementJobs,
@@ -81,6 +87,9 @@ impl Indicator {
         Indicator::Chains,
         Indicator::ChainOutputShare,
         Indicator::CollectiveDividends,
+        Indicator::DividendsPaid,
+        Indicator::PaidInCapital,
+        Indicator::DividendYield,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -104,6 +113,9 @@ impl Indicator {
             Indicator::Chains => "chains",
             Indicator::ChainOutputShare => "chain_output_share",
             Indicator::CollectiveDividends => "collective_dividends",
+            Indicator::DividendsPaid => "dividends_paid",
+            Indicator::PaidInCapital => "paid_in_capital",
+            Indicator::DividendYield => "dividend_yield",
         }
     }
     pub fn label(self) -> &'static str {
@@ -128,6 +140,9 @@ impl Indicator {
             Indicator::Chains => "参与产业链条数",
             Indicator::ChainOutputShare => "产业链产值（按村分摊）",
             Indicator::CollectiveDividends => "村集体股份分红",
+            Indicator::DividendsPaid => "片区主体分红总额",
+            Indicator::PaidInCapital => "片区主体实收资本",
+            Indicator::DividendYield => "股本分红率",
         }
     }
     pub fn unit(self) -> Unit {
@@ -150,7 +165,10 @@ impl Indicator {
             | Indicator::SupportGranted
             | Indicator::CreditSupport
             | Indicator::ChainOutputShare
-            | Indicator::CollectiveDividends => Unit::Fen,
+            | Indicator::CollectiveDividends
+            | Indicator::DividendsPaid
+            | Indicator::PaidInCapital => Unit::Fen,
+            Indicator::DividendYield => Unit::BasisPoints,
         }
     }
     /// How the figure is computed, in Chinese, to show beside it.
@@ -179,6 +197,15 @@ impl Indicator {
             }
             Indicator::CollectiveDividends => {
                 "当年度已批准的收益分配（被更正的以更正后的为准）分给本片区各村村集体（经合社）股东的金额之和，计入村集体经营性收入"
+            }
+            Indicator::DividendsPaid => {
+                "登记在本片区的股权主体（强村公司、合作社等）当年度已批准的收益分配付给全体股东的金额之和（被更正的以更正后的为准）"
+            }
+            Indicator::PaidInCapital => {
+                "上述主体截至当年12月31日的实收资本：认购缴款与资源入股作价之和，减去退股退还金额"
+            }
+            Indicator::DividendYield => {
+                "片区主体分红总额 ÷ 片区主体实收资本，向下取整到0.01%；没有实收资本时为0"
             }
         }
     }
@@ -213,6 +240,20 @@ pub struct Records<'a> {
     pub supports: &'a [Support],
     pub chains: &'a [ChainPlaces],
     pub dividends: &'a [VillageDividend],
+    pub entities: &'a [EntityYear],
+}
+
+/// An entity of a zone in a year, for the yield on capital: what it paid in the year's approved
+/// distribution (the correction, where there is one) and its paid-in capital at year end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityYear {
+    pub entity: i64,
+    /// The zone the entity is registered to (`None`: district-wide, not counted).
+    pub zone: Option<i64>,
+    /// The approved distribution counted, if any.
+    pub distribution: Option<i64>,
+    pub paid: Fen,
+    pub paid_in: Fen,
 }
 
 /// What one approved distribution of a year paid a village collective (村集体分配额), with the
@@ -276,6 +317,17 @@ pub fn figures(zone: i64, year: i32, r: &Records) -> Vec<Figure> {
         .trainings
         .iter()
         .filter(|t| t.zone == Some(zone) && t.held_on.year() == year)
+        .collect();
+    let entities: Vec<&EntityYear> = r.entities.iter().filter(|e| e.zone == Some(zone)).collect();
+    let paid: i64 = entities.iter().map(|e| e.paid.0).sum();
+    let paid_in: i64 = entities.iter().map(|e| e.paid_in.0).sum();
+    let paying: Vec<SourceRef> = entities
+        .iter()
+        .filter_map(|e| e.distribution)
+        .map(|id| SourceRef {
+            kind: "distribution",
+            id,
+        })
         .collect();
     let people: Vec<&Entrepreneur> = r
         .entrepreneurs
@@ -470,7 +522,32 @@ pub fn figures(zone: i64, year: i32, r: &Records) -> Vec<Figure> {
                 sources,
             )
         },
+        fig(Indicator::DividendsPaid, paid, paying),
+        fig(
+            Indicator::PaidInCapital,
+            paid_in,
+            entities
+                .iter()
+                .map(|e| SourceRef {
+                    kind: "entity",
+                    id: e.entity,
+                })
+                .collect(),
+        ),
+        fig(
+            Indicator::DividendYield,
+            dividend_yield_bp(paid, paid_in),
+            Vec::new(),
+        ),
     ]
+}
+
+/// 股本分红率 in basis points, floored (so a yield shown is never more than was paid).
+pub fn dividend_yield_bp(paid: i64, paid_in: i64) -> i64 {
+    if paid_in <= 0 || paid <= 0 {
+        return 0;
+    }
+    (i128::from(paid) * 10_000 / i128::from(paid_in)) as i64
 }
 
 /// A figure's value as officials read it: money in yuan to the fen, hours to one decimal.
@@ -478,6 +555,7 @@ pub fn display(indicator: Indicator, value: i64) -> String {
     match indicator.unit() {
         Unit::Fen => format!("{} 元", Fen(value).yuan_string()),
         Unit::HourTenths => format!("{}.{} 学时", value / 10, value % 10),
+        Unit::BasisPoints => format!("{}.{:02}%", value / 100, value % 100),
         u => format!("{} {}", crate::money::count_string(value), u.label()),
     }
 }
@@ -705,6 +783,18 @@ mod tests {
             dividend(62, Some(1), 1),
             dividend(62, None, 5_000),
         ];
+        let entity = |entity, zone, distribution, paid, paid_in| EntityYear {
+            entity,
+            zone,
+            distribution,
+            paid: Fen(paid),
+            paid_in: Fen(paid_in),
+        };
+        let entities = vec![
+            entity(71, Some(1), Some(81), 6_000_000, 60_000_000),
+            entity(72, Some(1), Some(82), 700_000, 40_000_001),
+            entity(73, Some(2), Some(83), 1, 1),
+        ];
         let r = Records {
             elements: &elements,
             kpis: &kpis,
@@ -713,8 +803,21 @@ mod tests {
             supports: &supports,
             chains: &chains,
             dividends: &dividends,
+            entities: &entities,
         };
         let f = figures(1, 2025, &r);
+        // Entities 71 and 72 of zone 1 paid 60,000 + 7,000 元 on 1,000,000 + 0.01 元 paid in:
+        // 67,000 ÷ 1,000,000.01 = 6.69999…% → floored to 6.69 %; entity 73 is in zone 2.
+        assert_eq!(value(&f, Indicator::DividendsPaid), 6_700_000);
+        assert_eq!(value(&f, Indicator::PaidInCapital), 100_000_001);
+        assert_eq!(value(&f, Indicator::DividendYield), 669);
+        assert_eq!(display(Indicator::DividendYield, 669), "6.69%");
+        let payers = &f
+            .iter()
+            .find(|x| x.indicator == Indicator::DividendsPaid)
+            .unwrap()
+            .sources;
+        assert_eq!(payers.iter().map(|s| s.id).collect::<Vec<_>>(), [81, 82]);
         assert_eq!(value(&f, Indicator::CollectiveDividends), 8_652_346);
         let sources = &f
             .iter()
@@ -811,7 +914,7 @@ mod tests {
             }
             // The zone figures plus the part outside any zone give the same total.
             let places = [ChainPlaces { id: 1, output: vec![(2025, Fen(output))], village_zones: zones.clone() }];
-            let r = Records { elements: &[], kpis: &[], trainings: &[], entrepreneurs: &[], supports: &[], chains: &places, dividends: &[] };
+            let r = Records { elements: &[], kpis: &[], trainings: &[], entrepreneurs: &[], supports: &[], chains: &places, dividends: &[], entities: &[] };
             let in_zones: i64 = (1..6).map(|z| value(&figures(z, 2025, &r), Indicator::ChainOutputShare)).sum();
             let outside = shares.iter().find(|(z, _)| z.is_none()).map_or(0, |(_, v)| v.0);
             prop_assert_eq!(in_zones + outside, output);

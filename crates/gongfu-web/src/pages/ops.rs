@@ -119,6 +119,7 @@ fn cell(i: Indicator, value: i64) -> String {
         Unit::Fen if i == Indicator::MonthlyGain => Fen(value).yuan_string(),
         Unit::Fen => money(Fen(value)),
         Unit::HourTenths => format!("{}.{}", value / 10, value % 10),
+        Unit::BasisPoints => format!("{}.{:02}", value / 100, value % 100),
         _ => gongfu_core::money::count_string(value),
     }
 }
@@ -132,9 +133,10 @@ fn unit(i: Indicator) -> &'static str {
     }
 }
 
-/// A weighted average (人均月增收) does not add up over zones; every other figure does.
+/// A weighted average (人均月增收) or a ratio (股本分红率) does not add up over zones; every
+/// other figure does.
 fn adds_up(i: Indicator) -> bool {
-    i != Indicator::MonthlyGain
+    !matches!(i, Indicator::MonthlyGain | Indicator::DividendYield)
 }
 
 pub async fn hub(
@@ -180,6 +182,16 @@ pub async fn hub(
         .map(|(i, v)| {
             if adds_up(*i) {
                 cell(*i, *v)
+            } else if *i == Indicator::DividendYield {
+                // The district's yield is its total paid over its total paid in.
+                let at =
+                    |k: Indicator| Indicator::ALL.iter().position(|x| *x == k).map(|p| sums[p]);
+                let paid = at(Indicator::DividendsPaid).unwrap_or(0);
+                let paid_in = at(Indicator::PaidInCapital).unwrap_or(0);
+                cell(
+                    *i,
+                    gongfu_core::ops::indicators::dividend_yield_bp(paid, paid_in),
+                )
             } else {
                 "—".into()
             }
