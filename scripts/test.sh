@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd -P)"
 ALL_STEPS=(fmt clippy test pgtest e2e)
-APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk)
+APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk poppler-utils)
 
 RESULTS=()   # "ok|FAIL  name  detail" lines for the summary
 FAILED=()

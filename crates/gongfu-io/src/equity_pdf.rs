@@ -43,7 +43,8 @@ pub struct RegisterDoc {
     pub demo: bool,
 }
 
-const DEMO_LINE: &str = "演示数据：本文件中的主体、股东和股份均由程序生成，不是真实登记，不得作为权属凭证。";
+const DEMO_LINE: &str =
+    "演示数据：本文件中的主体、股东和股份均由程序生成，不是真实登记，不得作为权属凭证。";
 
 /// Text width of a page's flowing content.
 fn body_width() -> f64 {
@@ -59,7 +60,10 @@ pub fn register_pdf(d: &RegisterDoc) -> Vec<u8> {
     if !d.credit_code.is_empty() {
         facts.push_str(&format!("　统一社会信用代码：{}", d.credit_code));
     }
-    facts.push_str(&format!("　截至日期：{}　打印日期：{}", d.as_of, d.printed_on));
+    facts.push_str(&format!(
+        "　截至日期：{}　打印日期：{}",
+        d.as_of, d.printed_on
+    ));
     doc.paragraph(&facts, 10.0);
     if d.demo {
         doc.paragraph(DEMO_LINE, 10.0);
@@ -177,7 +181,8 @@ pub fn share_percent(units: i64, total: i64) -> String {
 /// 股权证 as a one-page PDF in a double border: number, holder, holdings per class with their
 /// share of the class, the day, and the issuing entity with room for its seal.
 pub fn certificate_pdf(c: &CertificateDoc) -> Vec<u8> {
-    let mut doc = Document::new(&format!("{} 股权证 {}", c.entity, c.number)).without_page_numbers();
+    let mut doc =
+        Document::new(&format!("{} 股权证 {}", c.entity, c.number)).without_page_numbers();
     let (x, y, w, h) = (40.0, 60.0, PAGE_WIDTH - 80.0, 560.0);
     {
         let p = doc.page();
@@ -237,7 +242,17 @@ pub fn certificate_pdf(c: &CertificateDoc) -> Vec<u8> {
     if c.demo {
         p.text(x + 36.0, y + h - 90.0, 10.0, DEMO_LINE);
     }
-    p.text_right(x + w - 36.0, y + h - 64.0, 12.0, &format!("发证单位：{}（盖章）", c.entity));
-    p.text_right(x + w - 36.0, y + h - 40.0, 12.0, &format!("发证日期：{}", c.as_of));
+    p.text_right(
+        x + w - 36.0,
+        y + h - 64.0,
+        12.0,
+        &format!("发证单位：{}（盖章）", c.entity),
+    );
+    p.text_right(
+        x + w - 36.0,
+        y + h - 40.0,
+        12.0,
+        &format!("发证日期：{}", c.as_of),
+    );
     doc.finish()
 }

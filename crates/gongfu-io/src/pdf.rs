@@ -482,7 +482,10 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        assert!(pdf[start..].starts_with(b"xref\n"), "startxref points at xref");
+        assert!(
+            pdf[start..].starts_with(b"xref\n"),
+            "startxref points at xref"
+        );
         let table = String::from_utf8_lossy(&pdf[start..]).into_owned();
         let mut lines = table.lines().skip(1);
         let header = lines.next().unwrap();
@@ -519,9 +522,19 @@ mod tests {
             Column::new("出资额（元）", 120.0, Align::Right),
         ];
         let body: Vec<Vec<String>> = (0..rows)
-            .map(|i| vec![(i + 1).to_string(), format!("第{i}村股份经济合作社"), "1,000.00".into()])
+            .map(|i| {
+                vec![
+                    (i + 1).to_string(),
+                    format!("第{i}村股份经济合作社"),
+                    "1,000.00".into(),
+                ]
+            })
             .collect();
-        d.table(&cols, &body, &[vec![String::new(), "合计".into(), "9.99".into()]]);
+        d.table(
+            &cols,
+            &body,
+            &[vec![String::new(), "合计".into(), "9.99".into()]],
+        );
         d.finish()
     }
 
@@ -549,7 +562,15 @@ mod tests {
     fn a_long_table_breaks_over_pages_with_its_header_and_page_numbers() {
         let count = |pdf: &[u8]| {
             let t = String::from_utf8_lossy(pdf).into_owned();
-            let n: usize = t.split("/Count ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+            let n: usize = t
+                .split("/Count ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
             assert_eq!(t.matches("/Type /Page ").count(), n);
             n
         };
@@ -576,7 +597,10 @@ mod tests {
         let mut p = Page::default();
         p.text(10.0, 20.0, 12.0, "股东");
         assert!(p.content().contains("<80A14E1C> Tj"), "{}", p.content());
-        assert!(p.content().contains(&format!("10 {} Td", num(PAGE_HEIGHT - 20.0))));
+        assert!(
+            p.content()
+                .contains(&format!("10 {} Td", num(PAGE_HEIGHT - 20.0)))
+        );
     }
 
     #[test]

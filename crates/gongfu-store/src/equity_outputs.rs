@@ -63,11 +63,8 @@ impl Store {
             .cloned()
             .ok_or_else(|| not_found(format!("「{}」的股东 {holder}", entity.spec.name())))?;
         let computed = distribution.computed()?;
-        let statement = gongfu_core::equity::statement(
-            &computed,
-            h.id,
-            distribution.parts.time_weighted,
-        );
+        let statement =
+            gongfu_core::equity::statement(&computed, h.id, distribution.parts.time_weighted);
         let stored = distribution
             .payouts
             .iter()
@@ -94,7 +91,8 @@ impl Store {
             .map(|l| l.line)
             .filter(|l| l.approved_on() <= distribution.drafted_on)
             .collect();
-        let year = year_holdings(&lines, distribution.year).map_err(|e| corrupt("股权登记簿", e))?;
+        let year =
+            year_holdings(&lines, distribution.year).map_err(|e| corrupt("股权登记簿", e))?;
         let holdings = entity
             .spec
             .classes()

@@ -39,7 +39,10 @@ impl StatementLine {
     /// the units.
     pub fn formula(&self, basis: Option<Basis>, time_weighted: bool) -> String {
         if self.source == Source::Incentive {
-            return format!("经营者激励 {} 元，全额支付给经营者", self.amount.yuan_string());
+            return format!(
+                "经营者激励 {} 元，全额支付给经营者",
+                self.amount.yuan_string()
+            );
         }
         let w = |v: i64| match basis {
             Some(b) => b.weight_text(v, time_weighted),
@@ -221,16 +224,32 @@ mod tests {
         let d = sample();
         let s = statement(&d, HolderId(1), false);
         assert_eq!(s.total, Fen(69));
-        assert_eq!((s.guarantee, s.dividend, s.incentive), (Fen(30), Fen(34), Fen(5)));
+        assert_eq!(
+            (s.guarantee, s.dividend, s.incentive),
+            (Fen(30), Fen(34), Fen(5))
+        );
         let div = &s.lines[1];
-        assert_eq!((div.pool, div.total_weight, div.floor_share), (Fen(100), 3, Fen(33)));
+        assert_eq!(
+            (div.pool, div.total_weight, div.floor_share),
+            (Fen(100), 3, Fen(33))
+        );
         assert_eq!(div.floor_share.0 + div.remainder_fen, div.amount.0);
         let f = div.formula(Some(Basis::Equal), false);
-        assert!(f.contains("本类别分配额 1.00 元 × 本股东持有 1 份 ÷ 该类别合计 3 份 = 0.33 元"), "{f}");
+        assert!(
+            f.contains("本类别分配额 1.00 元 × 本股东持有 1 份 ÷ 该类别合计 3 份 = 0.33 元"),
+            "{f}"
+        );
         assert!(f.contains("余数补差 0.01 元 = 0.34 元"), "{f}");
         let g = s.lines[0].formula(Some(Basis::Capital), true);
-        assert!(g.contains("本类别保底总额 0.30 元") && g.contains("元·天"), "{g}");
-        assert!(s.lines[2].formula(None, false).contains("经营者激励 0.05 元"));
+        assert!(
+            g.contains("本类别保底总额 0.30 元") && g.contains("元·天"),
+            "{g}"
+        );
+        assert!(
+            s.lines[2]
+                .formula(None, false)
+                .contains("经营者激励 0.05 元")
+        );
     }
 
     #[test]
