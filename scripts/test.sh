@@ -110,6 +110,10 @@ install_deps() {
         rustup component add rustfmt clippy
     fi
 
+    if want test || want pgtest; then
+        # The PDF tests read the register with poppler's pdftotext.
+        apt_install poppler-utils
+    fi
     if want e2e; then
         log "deps: browser packages (${APT_PACKAGES[*]})"
         apt_install "${APT_PACKAGES[@]}"

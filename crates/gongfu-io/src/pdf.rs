@@ -425,7 +425,7 @@ impl Document {
         let mut x = format!("xref\n0 {size}\n0000000000 65535 f \n");
         for o in offsets {
             // Each entry is exactly 20 bytes: 10-digit offset, generation, type, space, LF.
-            let _ = write!(x, "{o:010} 00000 n \n");
+            let _ = writeln!(x, "{o:010} 00000 n ");
         }
         let _ = write!(
             x,
