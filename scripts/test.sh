@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd -P)"
 ALL_STEPS=(fmt clippy test pgtest e2e)
-APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk)
+APT_PACKAGES=(chromium chromium-driver fonts-noto-cjk poppler-utils)
 
 RESULTS=()   # "ok|FAIL  name  detail" lines for the summary
 FAILED=()
@@ -110,6 +110,10 @@ install_deps() {
         rustup component add rustfmt clippy
     fi
 
+    if want test || want pgtest; then
+        # The PDF tests read the register with poppler's pdftotext.
+        apt_install poppler-utils
+    fi
     if want e2e; then
         log "deps: browser packages (${APT_PACKAGES[*]})"
         apt_install "${APT_PACKAGES[@]}"

@@ -26,10 +26,13 @@
 
 pub mod brands_xlsx;
 pub mod elements_xlsx;
+pub mod equity_pdf;
+pub mod equity_xlsx;
 pub mod facilities_xlsx;
 pub mod geojson;
 pub mod indicators_xlsx;
 pub mod instance;
+pub mod pdf;
 pub mod talent_xlsx;
 pub mod teams_xlsx;
 pub mod work_xlsx;

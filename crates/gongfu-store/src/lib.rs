@@ -12,6 +12,7 @@ pub mod brands;
 pub mod db;
 pub mod element_import;
 pub mod equity;
+pub mod equity_outputs;
 pub mod error;
 pub mod facilities;
 pub mod ops;

@@ -878,6 +878,30 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "分配方案流转：草案 → 审核 → 已批准（不能批准自己起草的方案），审核可退回草案",
         "EquityDistributionStatus",
     ),
+    (
+        "get",
+        "/api/v1/distributions/{id}/holders/{holder}",
+        "股东分配对账单：该股东各类别持股、各类别分配额、本股东份额及计算公式（文字与数字）、保底、分配额合计（分；等于方案中该股东的分配额，村集体另给村集体分配额）",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/distributions/{id}/payouts.xlsx",
+        "发放清单（xlsx）：序号、股东、类别、所属村、各类别金额、合计（元，精确到分）、开户行 / 账号（留空由镇街填写）、签字，合计行；说明页列出分配顺序与「本期留存 + 分配合计 = 净收益」核对",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/entities/{id}/register.pdf",
+        "股东名册（PDF，A4）：as_of=YYYY-MM-DD（默认今天）当日各股东各类别持股、合计与编号登记行",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/entities/{id}/holders/{holder}/certificate.pdf",
+        "股权证（PDF，A4）：as_of=YYYY-MM-DD（默认今天）该股东各类别持股及占该类别比例，证号由主体与股东编号生成",
+        "",
+    ),
 ];
 
 fn schemas() -> Value {
@@ -1079,6 +1103,9 @@ pub fn build() -> Value {
             name => {
                 op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
             }
+        }
+        if path.ends_with(".pdf") {
+            op["responses"]["200"] = json!({"description": "PDF 文件（A4）", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}});
         }
         if *path == "/api/v1/coverage" {
             op["responses"]["200"] = json!({"description": "覆盖情况", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coverage"}}}});

@@ -299,7 +299,7 @@ pub struct Step {
 }
 
 /// A class's share of the distributed residual.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassPool {
     pub class: ClassId,
     pub split: Bp,
@@ -322,7 +322,7 @@ impl ClassPool {
 }
 
 /// Where a part of a payout comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// 保底收益
@@ -333,7 +333,7 @@ pub enum Source {
     Dividend,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayoutPart {
     pub source: Source,
     pub class: Option<ClassId>,
@@ -346,7 +346,7 @@ pub struct PayoutPart {
 }
 
 /// What one holder is paid, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payout {
     pub holder: HolderId,
     pub amount: Fen,
@@ -354,7 +354,12 @@ pub struct Payout {
 }
 
 /// A computed distribution: every step, every class pool, every holder's payout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Read back from its stored JSON (the store keeps it as computed when drafted), so the
+/// outputs — statements, payout sheets — show the very fen that were approved, never a
+/// recomputation. The step rows are not read back: their codes are static labels, and every
+/// amount they show is a field here too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Distribution {
     pub year: i32,
     /// 净收益 of the year (negative in a loss year).
@@ -382,6 +387,7 @@ pub struct Distribution {
     pub class_pools: Vec<ClassPool>,
     /// In ascending holder id.
     pub payouts: Vec<Payout>,
+    #[serde(skip_deserializing, default)]
     pub steps: Vec<Step>,
 }
 

@@ -112,6 +112,41 @@ choice!(
 );
 
 impl Basis {
+    /// Units as people read them: yuan for capital and trade (units are fen), 亩 with two
+    /// decimals for land (units are 0.01 亩), persons, shares, or households (份).
+    pub fn units_text(self, units: i64) -> String {
+        match self {
+            Basis::Capital | Basis::TradeVolume => {
+                format!("{} 元", crate::Fen(units).yuan_string())
+            }
+            Basis::LandArea => format!("{} 亩", hundredths(units)),
+            Basis::Population => format!("{} 人", crate::money::count_string(units)),
+            Basis::Shares => format!("{} 股", crate::money::count_string(units)),
+            Basis::Equal => format!("{} 份", crate::money::count_string(units)),
+        }
+    }
+
+    /// A distribution weight as people read it: the units, or with time-weighting the units
+    /// × days held (「元·天」, 「亩·天」; an equal class weighs the days held).
+    pub fn weight_text(self, weight: i64, time_weighted: bool) -> String {
+        if !time_weighted {
+            return if self == Basis::Equal {
+                format!("{weight} 份")
+            } else {
+                self.units_text(weight)
+            };
+        }
+        match self {
+            Basis::Capital | Basis::TradeVolume => {
+                format!("{} 元·天", crate::Fen(weight).yuan_string())
+            }
+            Basis::LandArea => format!("{} 亩·天", hundredths(weight)),
+            Basis::Population => format!("{} 人·天", crate::money::count_string(weight)),
+            Basis::Shares => format!("{} 股·天", crate::money::count_string(weight)),
+            Basis::Equal => format!("{} 天", crate::money::count_string(weight)),
+        }
+    }
+
     /// What one unit means, for labels: 「元」 is shown for fen-based classes after conversion.
     pub fn unit_label(self) -> &'static str {
         match self {
@@ -122,6 +157,17 @@ impl Basis {
             Basis::Shares => "股",
         }
     }
+}
+
+/// Hundredths with two decimals and thousands separators: 125050 → 「1,250.50」.
+fn hundredths(v: i64) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    format!(
+        "{sign}{}.{:02}",
+        crate::money::count_string((a / 100) as i64),
+        a % 100
+    )
 }
 
 /// A holder as the register knows it.

@@ -9,7 +9,8 @@
 //!   share classes, each with a weight basis, and the split between classes in basis points;
 //! - [`register`]: approved change requests become immutable numbered register lines, and the
 //!   holdings as of any date are replayed from them;
-//! - [`distribution`]: the yearly waterfall, from net income to every holder's payout in fen.
+//! - [`distribution`]: the yearly waterfall, from net income to every holder's payout in fen;
+//! - [`statement`]: one holder's 对账单 of a stored distribution, with its arithmetic.
 //!
 //! Money is integer fen and rates are basis points or parts per million: a payout sheet that is
 //! off by a fen cannot be published, so no step ever goes through f64.
@@ -17,6 +18,7 @@
 pub mod distribution;
 pub mod entity;
 pub mod register;
+pub mod statement;
 
 pub use distribution::{
     Distribution, DistributionInput, Guarantee, Incentive, IncentiveBase, Payout, Waterfall,
@@ -30,6 +32,7 @@ pub use register::{
     Change, ChangeRequest, ChangeRequestDraft, Holdings, RegisterLine, approve, paid_in_capital,
     replay, year_holdings,
 };
+pub use statement::{Statement, StatementLine, statement};
 
 use crate::DomainError;
 use serde::{Deserialize, Serialize};

@@ -86,7 +86,7 @@ fn class_units(e: &EntityRecord, c: ClassId, units: i64) -> String {
 }
 
 /// A change in one Chinese sentence, for the register lines and the pending requests.
-fn describe(e: &EntityRecord, c: &Change) -> String {
+pub(crate) fn describe(e: &EntityRecord, c: &Change) -> String {
     match c {
         Change::Subscription {
             holder,
@@ -248,6 +248,7 @@ pub struct ClassRow {
 }
 
 pub struct HoldingRow {
+    pub id: i64,
     pub name: String,
     pub kind: &'static str,
     pub cells: Vec<String>,
@@ -350,6 +351,7 @@ async fn entity_page(
         .holders
         .iter()
         .map(|h| HoldingRow {
+            id: h.id.0,
             name: h.name.clone(),
             kind: h.kind.label(),
             cells: e
@@ -500,6 +502,7 @@ pub struct StepRow {
 }
 
 pub struct PayoutRow {
+    pub holder: i64,
     pub name: String,
     pub kind: &'static str,
     pub parts: Vec<String>,
@@ -654,6 +657,7 @@ fn figures(d: &DistributionRecord, e: Option<&EntityRecord>) -> Figures {
                 String::new()
             };
             PayoutRow {
+                holder: h.0,
                 name: e
                     .map(|e| holder_name(e, *h))
                     .unwrap_or_else(|| format!("股东 {}", h.0)),

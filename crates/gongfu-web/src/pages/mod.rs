@@ -19,7 +19,8 @@ mod audit;
 mod brands;
 mod dashboard;
 mod elements;
-mod equity;
+pub(crate) mod equity;
+mod equity_statement;
 mod facilities;
 mod import;
 mod map;
@@ -116,6 +117,7 @@ pub fn routes() -> Router<AppState> {
         .merge(work_import::routes())
         .merge(actors::routes())
         .merge(equity::routes())
+        .merge(equity_statement::routes())
 }
 
 /// What every page's frame needs.
