@@ -20,6 +20,7 @@ mod brands;
 mod dashboard;
 mod elements;
 mod equity;
+mod equity_forms;
 mod facilities;
 mod import;
 mod map;
