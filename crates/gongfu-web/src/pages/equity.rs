@@ -6,7 +6,9 @@
 //! `gongfu_store::equity`, which allows district administrators only and refuses
 //! self-approval; the pages only show what it says.
 
-use super::equity_forms::{DraftForm, EntityForm, EntityForms, Filled, edit_form, entity_forms, new_entity_form};
+use super::equity_forms::{
+    DraftForm, EntityForm, EntityForms, Filled, edit_form, entity_forms, new_entity_form,
+};
 use super::{Layout, error_status, field_errors, form_pairs, form_value};
 use crate::AppState;
 use crate::api::RequestActor;

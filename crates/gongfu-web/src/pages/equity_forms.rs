@@ -168,7 +168,11 @@ impl EntityForm {
         let kinds = form_values(p, "class_kind");
         let bases = form_values(p, "class_basis");
         let splits = form_values(p, "class_split");
-        let n = names.len().max(kinds.len()).max(bases.len()).max(splits.len());
+        let n = names
+            .len()
+            .max(kinds.len())
+            .max(bases.len())
+            .max(splits.len());
         let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
         EntityForm {
             name: form_value(p, "name"),
@@ -301,15 +305,17 @@ pub async fn create_entity_submit(
             ApiError::invalid(
                 errors
                     .into_iter()
-                    .map(|e| match e.field.strip_prefix("classes[").and_then(|r| {
-                        let (n, rest) = r.split_once(']')?;
-                        Some((rows.get(n.parse::<usize>().ok()?)?, rest))
-                    }) {
-                        Some((row, rest)) => DomainError {
-                            field: format!("classes[{row}]{rest}"),
-                            ..e
-                        },
-                        None => e,
+                    .map(|e| {
+                        match e.field.strip_prefix("classes[").and_then(|r| {
+                            let (n, rest) = r.split_once(']')?;
+                            Some((rows.get(n.parse::<usize>().ok()?)?, rest))
+                        }) {
+                            Some((row, rest)) => DomainError {
+                                field: format!("classes[{row}]{rest}"),
+                                ..e
+                            },
+                            None => e,
+                        }
                     })
                     .collect(),
             )
@@ -713,10 +719,7 @@ impl DraftForm {
                     matches!(g, "percent_of_capital" | "deposit_multiple"),
                     &self.guarantee_rate_percent,
                 ),
-                guarantee_amount: keep(
-                    matches!(g, "per_share" | "per_mu"),
-                    &self.guarantee_amount,
-                ),
+                guarantee_amount: keep(matches!(g, "per_share" | "per_mu"), &self.guarantee_amount),
                 guarantee_multiple: keep(g == "deposit_multiple", &self.guarantee_multiple),
                 guarantee_from_reserves: self.guarantee_from_reserves,
                 incentive_operator: operator,
@@ -824,10 +827,7 @@ pub(super) fn entity_forms(
         .draft
         .unwrap_or_else(|| DraftForm::new_for(e, day))
         .finish(e);
-    (
-        EntityForms { holder, request },
-        draft,
-    )
+    (EntityForms { holder, request }, draft)
 }
 
 async fn entity_or_404(st: &AppState, id: i64) -> Result<EntityRecord, PageError> {
@@ -845,7 +845,11 @@ async fn entity_again(
     status: StatusCode,
     filled: Filled,
 ) -> Result<Response, PageError> {
-    Ok((status, entity_page(st, actor, id, None, Vec::new(), filled).await?).into_response())
+    Ok((
+        status,
+        entity_page(st, actor, id, None, Vec::new(), filled).await?,
+    )
+        .into_response())
 }
 
 /// 添加股东: to the register on success; the page again with the form open otherwise (a
@@ -873,7 +877,9 @@ pub async fn holder_submit(
     };
     let r = async {
         let h = draft.parse(HolderId(0)).map_err(ApiError::invalid)?;
-        st.store.add_equity_holder(&actor, id, v.version, &h).await?;
+        st.store
+            .add_equity_holder(&actor, id, v.version, &h)
+            .await?;
         Ok::<(), ApiError>(())
     }
     .await;
