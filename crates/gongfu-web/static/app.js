@@ -675,6 +675,10 @@ document.addEventListener('DOMContentLoaded', () => {
     const inputs = form.querySelectorAll(out.getAttribute('data-sum-of'));
     const update = () => {
       let hundredths = 0;
+      if ([...inputs].every((i) => i.value.trim() === '')) {
+        out.textContent = '';
+        return;
+      }
       inputs.forEach((i) => {
         const v = parseFloat(i.value.replace(/[%％\s]/g, ''));
         if (!Number.isNaN(v)) hundredths += Math.round(v * 100);

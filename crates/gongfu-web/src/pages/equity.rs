@@ -4,7 +4,8 @@
 //! holder with 村集体分配额, the 留存 + Σ 分配 = 净收益 check) with its status buttons, and the
 //! 公开 print view. Every amount is integer fen shown by `Fen::yuan_string`. Writes go through
 //! `gongfu_store::equity`, which allows district administrators only and refuses
-//! self-approval; the pages only show what it says.
+//! self-approval; the pages only show what it says. The forms that write (新建主体, 添加股东,
+//! 变更申请, 起草 / 修改分配) are in `equity_forms`.
 
 use super::equity_forms::{
     DraftForm, EntityForm, EntityForms, Filled, edit_form, entity_forms, new_entity_form,

@@ -574,7 +574,6 @@ impl DraftForm {
             distribute_percent: percent_input(p.distribute),
             time_weighted: p.time_weighted,
             version: d.version,
-            incentive_operator: String::new(),
             ..Default::default()
         };
         if let Some(g) = &p.guarantee {
@@ -756,7 +755,9 @@ impl DraftForm {
         let year_typed = self.year.trim();
         let year_bad = year_typed.parse::<i32>().is_err();
         let mut errors = Vec::new();
-        if self.guarantee_kind.trim() != "" && self.guarantee_class.trim().is_empty() {
+        let class_missing =
+            !self.guarantee_kind.trim().is_empty() && self.guarantee_class.trim().is_empty();
+        if class_missing {
             errors.push(DomainError::new(
                 "required",
                 "guarantee_class",
@@ -775,10 +776,10 @@ impl DraftForm {
             Ok(_) => Err(ApiError::invalid(errors)),
             Err(es) => {
                 // What follows from an unreadable year or an empty class is said already.
-                let class_missing = !errors.is_empty() && errors[0].field == "guarantee_class";
                 errors.extend(es.into_iter().filter(|x| {
-                    !(year_bad && x.field == "year")
-                        && !(class_missing && x.field == "guarantee_class")
+                    let said = (year_bad && x.field == "year")
+                        || (class_missing && x.field == "guarantee_class");
+                    !said
                 }));
                 Err(ApiError::invalid(errors))
             }
@@ -982,7 +983,7 @@ pub async fn draft_submit(
     }
 }
 
-/// The 修改草案 form of a draft distribution (None when not a draft).
+/// The 修改草案 form of a draft distribution, filled with what it holds.
 pub(super) fn edit_form(d: &DistributionRecord, e: &EntityRecord) -> DraftForm {
     DraftForm::of(d).finish(e)
 }
