@@ -615,7 +615,27 @@ fn figures(b: &DistributionBody) -> Result<DistributionFigures, Vec<DomainError>
     }
 }
 
-/// The entity, the waterfall checked against it, and the figures, every error at once.
+/// The waterfall checked against the entity, and the figures, every error at once. Shared
+/// with the page forms (`pages/equity_forms.rs`), which fill a [`DistributionBody`] from
+/// their fields.
+pub fn distribution_input(
+    e: &EntityRecord,
+    b: &DistributionBody,
+) -> Result<(gongfu_core::equity::WaterfallParts, DistributionFigures), Vec<DomainError>> {
+    let mut errors = Vec::new();
+    let w = b
+        .waterfall
+        .parse(&e.spec)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let f = figures(b).map_err(|e| errors.extend(e)).ok();
+    match (w, f) {
+        (Some(w), Some(f)) if errors.is_empty() => Ok((w.parts().clone(), f)),
+        _ => Err(errors),
+    }
+}
+
+/// [`distribution_input`] for the entity with id `entity`.
 async fn parse_distribution(
     st: &AppState,
     entity: i64,
@@ -628,17 +648,7 @@ async fn parse_distribution(
             format!("股权主体 {entity} 不存在"),
         )])
     })?;
-    let mut errors = Vec::new();
-    let w = b
-        .waterfall
-        .parse(&e.spec)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let f = figures(b).map_err(|e| errors.extend(e)).ok();
-    match (w, f) {
-        (Some(w), Some(f)) if errors.is_empty() => Ok((w.parts().clone(), f)),
-        _ => Err(ApiError::invalid(errors)),
-    }
+    distribution_input(&e, b).map_err(ApiError::invalid)
 }
 
 async fn draft_distribution(

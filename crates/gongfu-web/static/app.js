@@ -649,3 +649,44 @@
 document.addEventListener('DOMContentLoaded', () => {
   document.querySelectorAll('[data-print]').forEach((b) => b.addEventListener('click', () => window.print()));
 });
+
+// Form fields that apply only to some choices (利益共享: a change kind's amount, a 保底 mode's
+// rate): `data-when="name=a|b"` shows the element while the form's control `name` holds a or
+// b, `name=*` while it is set (a checkbox: ticked). Without JS every field shows and the
+// server ignores those that do not apply.
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('form [data-when]').forEach((el) => {
+    const spec = el.getAttribute('data-when');
+    const at = spec.indexOf('=');
+    const ctl = el.closest('form').elements[spec.slice(0, at)];
+    if (!ctl || at < 0) return;
+    const values = spec.slice(at + 1).split('|');
+    const update = () => {
+      const v = ctl.type === 'checkbox' ? (ctl.checked ? ctl.value : '') : ctl.value;
+      el.hidden = values.includes('*') ? v === '' : !values.includes(v);
+    };
+    ctl.addEventListener('change', update);
+    update();
+  });
+  // `data-sum-of="selector"`: the running total of the percentages typed in those inputs,
+  // which must come to 100 %. A reading aid only: the server checks the sum exactly.
+  document.querySelectorAll('[data-sum-of]').forEach((out) => {
+    const form = out.closest('form');
+    const inputs = form.querySelectorAll(out.getAttribute('data-sum-of'));
+    const update = () => {
+      let hundredths = 0;
+      if ([...inputs].every((i) => i.value.trim() === '')) {
+        out.textContent = '';
+        return;
+      }
+      inputs.forEach((i) => {
+        const v = parseFloat(i.value.replace(/[%％\s]/g, ''));
+        if (!Number.isNaN(v)) hundredths += Math.round(v * 100);
+      });
+      out.textContent = `比例合计 ${(hundredths / 100).toFixed(2).replace(/\.00$/, '')}%` + (hundredths === 10000 ? '' : '（须为 100%）');
+      out.classList.toggle('bad', hundredths !== 10000);
+    };
+    inputs.forEach((i) => i.addEventListener('input', update));
+    update();
+  });
+});

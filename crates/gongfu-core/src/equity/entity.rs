@@ -393,13 +393,23 @@ impl EntityDraft {
                 });
             }
         }
-        let Some(kind) = kind else {
-            return Err(errors);
-        };
-        if !errors.is_empty() {
-            return Err(errors);
+        match kind {
+            Some(kind) if errors.is_empty() => EntitySpec::new(&self.name, kind, classes),
+            _ => {
+                // The name is checked by `EntitySpec::new`, which is not reached here: say
+                // it now too, so that a form learns every problem at once.
+                if let Err(e) = bounded_text(
+                    &self.name,
+                    "name",
+                    "主体名称",
+                    NAME_MAX,
+                    Some("请填写主体名称"),
+                ) {
+                    errors.insert(0, e);
+                }
+                Err(errors)
+            }
         }
-        EntitySpec::new(&self.name, kind, classes)
     }
 }
 
@@ -464,6 +474,7 @@ mod tests {
         };
         let errs = d.parse().unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"name"));
         assert!(fields.contains(&"kind"));
         assert!(fields.contains(&"classes[0].name"));
         assert!(fields.contains(&"classes[0].basis"));

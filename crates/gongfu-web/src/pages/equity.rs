@@ -4,8 +4,12 @@
 //! holder with 村集体分配额, the 留存 + Σ 分配 = 净收益 check) with its status buttons, and the
 //! 公开 print view. Every amount is integer fen shown by `Fen::yuan_string`. Writes go through
 //! `gongfu_store::equity`, which allows district administrators only and refuses
-//! self-approval; the pages only show what it says.
+//! self-approval; the pages only show what it says. The forms that write (新建主体, 添加股东,
+//! 变更申请, 起草 / 修改分配) are in `equity_forms`.
 
+use super::equity_forms::{
+    DraftForm, EntityForm, EntityForms, Filled, edit_form, entity_forms, new_entity_form,
+};
 use super::{Layout, error_status, field_errors, form_pairs, form_value};
 use crate::AppState;
 use crate::api::RequestActor;
@@ -34,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/equity/distributions/{id}", get(distribution))
         .route("/equity/distributions/{id}/status", post(status_submit))
         .route("/equity/distributions/{id}/notice", get(notice))
+        .merge(super::equity_forms::routes())
 }
 
 /// A split in basis points as a percent: 4000 → 「40%」, 3333 → 「33.33%」.
@@ -206,9 +211,23 @@ pub struct EntityRow {
 pub struct EquityListPage {
     pub layout: Layout,
     pub rows: Vec<EntityRow>,
+    /// 新建主体, for an administrator only.
+    pub create: Option<EntityForm>,
 }
 
-pub async fn list(State(st): State<AppState>) -> Result<EquityListPage, PageError> {
+pub async fn list(
+    State(st): State<AppState>,
+    RequestActor(actor): RequestActor,
+) -> Result<EquityListPage, PageError> {
+    render_list_page(&st, &actor, None).await
+}
+
+/// The list, with the 新建主体 form as typed when it failed.
+pub(super) async fn render_list_page(
+    st: &AppState,
+    actor: &Actor,
+    form: Option<EntityForm>,
+) -> Result<EquityListPage, PageError> {
     let snap = st.store.snapshot().await?;
     let entities = st.store.equity_entities().await?;
     let dists = st.store.equity_distributions(None, None).await?;
@@ -231,9 +250,12 @@ pub async fn list(State(st): State<AppState>) -> Result<EquityListPage, PageErro
             }
         })
         .collect();
+    let create = gongfu_core::auth::may_administer(&actor.role)
+        .then(|| form.unwrap_or_else(|| new_entity_form(&snap, st.today())));
     Ok(EquityListPage {
         layout: Layout::new("利益共享", "ops", snap.is_demo),
         rows,
+        create,
     })
 }
 
@@ -304,6 +326,10 @@ pub struct EntityPage {
     pub can_decide: bool,
     /// Why a decision was refused, shown above the requests.
     pub messages: Vec<String>,
+    /// 添加股东 and 提交变更申请, for an administrator only.
+    pub forms: Option<EntityForms>,
+    /// 起草年度分配, for an administrator only.
+    pub draft: Option<DraftForm>,
 }
 
 #[derive(Deserialize, Default)]
@@ -311,12 +337,13 @@ pub struct EntityQuery {
     pub as_of: Option<String>,
 }
 
-async fn entity_page(
+pub(super) async fn entity_page(
     st: &AppState,
     actor: &Actor,
     id: i64,
     as_of: Option<String>,
     mut messages: Vec<String>,
+    filled: Filled,
 ) -> Result<EntityPage, PageError> {
     let e = st
         .store
@@ -428,6 +455,13 @@ async fn entity_page(
             corrects: d.corrects,
         })
         .collect();
+    let may = gongfu_core::auth::may_administer(&actor.role);
+    let (forms, draft) = if may {
+        let (f, d) = entity_forms(&snap, st.today(), &e, filled);
+        (Some(f), Some(d))
+    } else {
+        (None, None)
+    };
     Ok(EntityPage {
         layout: Layout::new(e.spec.name().to_string(), "ops", snap.is_demo),
         id,
@@ -443,8 +477,10 @@ async fn entity_page(
         pending,
         decided,
         distributions,
-        can_decide: gongfu_core::auth::may_administer(&actor.role),
+        can_decide: may,
         messages,
+        forms,
+        draft,
     })
 }
 
@@ -454,7 +490,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<EntityQuery>,
 ) -> Result<EntityPage, PageError> {
-    entity_page(&st, &actor, id, q.as_of, Vec::new()).await
+    entity_page(&st, &actor, id, q.as_of, Vec::new(), Filled::default()).await
 }
 
 fn messages_of(e: ApiError) -> Vec<String> {
@@ -487,7 +523,15 @@ pub async fn decision_submit(
         Ok(_) => Ok(Redirect::to(&format!("/equity/{}#requests", req.entity)).into_response()),
         Err(e) => {
             let status = error_status(&e);
-            let page = entity_page(&st, &actor, req.entity, None, messages_of(e)).await?;
+            let page = entity_page(
+                &st,
+                &actor,
+                req.entity,
+                None,
+                messages_of(e),
+                Filled::default(),
+            )
+            .await?;
             Ok((status, page).into_response())
         }
     }
@@ -539,6 +583,8 @@ pub struct DistributionPage {
     pub messages: Vec<String>,
     pub loss_year: bool,
     pub carried: String,
+    /// 修改草案, for an administrator while the distribution is a 草案.
+    pub draft: Option<DraftForm>,
 }
 
 fn fen_at(v: &Value, key: &str) -> i64 {
@@ -677,11 +723,13 @@ fn figures(d: &DistributionRecord, e: Option<&EntityRecord>) -> Figures {
     }
 }
 
-async fn distribution_page(
+/// The distribution table; `draft` is the 修改草案 form as typed when it failed.
+pub(super) async fn render_distribution_page(
     st: &AppState,
     actor: &Actor,
     id: i64,
     messages: Vec<String>,
+    draft: Option<DraftForm>,
 ) -> Result<DistributionPage, PageError> {
     let d = st
         .store
@@ -705,6 +753,10 @@ async fn distribution_page(
     .filter(|(to, _, _)| may && d.status.may_become(*to))
     .map(|(_, k, l)| (k, l))
     .collect();
+    let draft = match (&e, may && d.status == DistributionStatus::Draft) {
+        (Some(e), true) => Some(draft.unwrap_or_else(|| edit_form(&d, e))),
+        _ => None,
+    };
     Ok(DistributionPage {
         layout: Layout::new(
             format!("{entity} {} 年收益分配", d.year),
@@ -736,6 +788,7 @@ async fn distribution_page(
         messages,
         loss_year: d.net_income.0 < 0,
         carried: yuan(f.carried),
+        draft,
     })
 }
 
@@ -744,7 +797,7 @@ pub async fn distribution(
     RequestActor(actor): RequestActor,
     Path(id): Path<i64>,
 ) -> Result<DistributionPage, PageError> {
-    distribution_page(&st, &actor, id, Vec::new()).await
+    render_distribution_page(&st, &actor, id, Vec::new(), None).await
 }
 
 /// 提交审核 / 批准 / 退回: the store checks the flow, the approver (not the drafter) and the
@@ -770,7 +823,7 @@ pub async fn status_submit(
         Ok(()) => Ok(Redirect::to(&format!("/equity/distributions/{id}")).into_response()),
         Err(e) => {
             let status = error_status(&e);
-            let page = distribution_page(&st, &actor, id, messages_of(e)).await?;
+            let page = render_distribution_page(&st, &actor, id, messages_of(e), None).await?;
             Ok((status, page).into_response())
         }
     }

@@ -20,6 +20,7 @@ mod brands;
 mod dashboard;
 mod elements;
 pub(crate) mod equity;
+mod equity_forms;
 mod equity_statement;
 mod facilities;
 mod import;
