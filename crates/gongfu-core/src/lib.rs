@@ -13,6 +13,7 @@ pub mod facilities;
 pub mod ids;
 pub mod money;
 pub mod ops;
+pub mod scoring;
 pub mod targets;
 pub mod text;
 pub mod village;
