@@ -14,7 +14,7 @@
 
 mod award;
 mod defaults;
-mod method;
+pub mod method;
 mod rubric;
 mod score;
 
