@@ -585,3 +585,396 @@ fn default_grade_shares_are_the_rules_md_percentages() {
         [10_000, 7_000, 4_000, 0]
     );
 }
+
+// ---- the worked example of docs/scoring-example.md ---------------------------------------
+
+/// The example rubric: the default zone rubric's items, bands and caps, with two short
+/// dimensions of five indicators (50 + 50 points) so every line can be checked by hand.
+fn example_rubric() -> Rubric {
+    use super::rubric::{Dimension, Indicator, MarkLevel, Rule, Source, Unit};
+    let rule = |key: &str, label: &str, max: i64, unit: Unit, method: Method| Rule {
+        key: key.into(),
+        label: label.into(),
+        max: Points::whole(max),
+        unit,
+        method,
+        source: Source::Manual,
+    };
+    let ind = |id: &str, name: &str, r: Rule| Indicator {
+        id: id.into(),
+        name: name.into(),
+        max: r.max,
+        department: "区农业农村局".into(),
+        evidence_required: false,
+        combine: Combine::Sum,
+        rules: vec![r],
+    };
+    let step = |a: i64, p: i64| method::Step {
+        at_least: a,
+        points: Points::whole(p),
+    };
+    let level = |mark: Mark, share_bp: i64| MarkLevel {
+        mark,
+        share_bp,
+        meaning: String::new(),
+    };
+    let mut r = default_zone_rubric(2025);
+    r.name = "算例评分细则".into();
+    r.dimensions = vec![
+        Dimension {
+            id: "D1".into(),
+            name: "产业共链（算例）".into(),
+            max: Points::whole(50),
+            indicators: vec![
+                ind(
+                    "1.2",
+                    "计划项目开工/完工率",
+                    rule(
+                        "1.2",
+                        "完成率",
+                        25,
+                        Unit::Percent,
+                        Method::Lin {
+                            target: 9_000,
+                            floor: None,
+                            cutoff: Some(5_000),
+                        },
+                    ),
+                ),
+                ind(
+                    "5.4",
+                    "共富工坊数量",
+                    rule(
+                        "5.4",
+                        "工坊数",
+                        25,
+                        Unit::Count,
+                        Method::Step {
+                            steps: vec![step(1, 10), step(3, 20), step(5, 25)],
+                        },
+                    ),
+                ),
+            ],
+        },
+        Dimension {
+            id: "D2".into(),
+            name: "利益共享（算例）".into(),
+            max: Points::whole(50),
+            indicators: vec![
+                ind(
+                    "2.4",
+                    "薄弱村帮扶覆盖",
+                    rule(
+                        "2.4",
+                        "覆盖",
+                        20,
+                        Unit::Count,
+                        Method::Cov {
+                            full_if_empty: true,
+                        },
+                    ),
+                ),
+                ind(
+                    "8.3",
+                    "农民收入增速对标全区",
+                    rule(
+                        "8.3",
+                        "增速",
+                        15,
+                        Unit::Percent,
+                        Method::Rel {
+                            tiers: vec![
+                                RelTier {
+                                    margin_bp: 100,
+                                    points: Points::whole(15),
+                                },
+                                RelTier {
+                                    margin_bp: 0,
+                                    points: Points::whole(10),
+                                },
+                            ],
+                        },
+                    ),
+                ),
+                ind(
+                    "8.5",
+                    "利益联结兑现",
+                    rule(
+                        "8.5",
+                        "等级",
+                        15,
+                        Unit::Count,
+                        Method::Grade {
+                            levels: vec![
+                                level(Mark::A, 10_000),
+                                level(Mark::B, 7_000),
+                                level(Mark::D, 0),
+                            ],
+                        },
+                    ),
+                ),
+            ],
+        },
+    ];
+    r
+}
+
+struct ExampleZone {
+    id: i64,
+    inputs: Inputs,
+}
+
+fn example_zones() -> Vec<ExampleZone> {
+    let z = |id: i64,
+             rate: i64,
+             shops: i64,
+             cov: (i64, i64),
+             growth: i64,
+             mark: Mark,
+             bonus: &[(&str, u32)],
+             pens: &[(&str, u32)],
+             vetoes: &[&str]| {
+        let mut inputs = with_values(&[
+            ("1.2", Input::Number(rate)),
+            ("5.4", Input::Number(shops)),
+            ("2.4", ratio(cov.0, cov.1)),
+            (
+                "8.3",
+                Input::Compared {
+                    value: growth,
+                    benchmark: 700,
+                },
+            ),
+            ("8.5", Input::Mark(mark)),
+        ]);
+        inputs.bonus = bonus.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        inputs.penalties = pens.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        inputs.vetoes = vetoes.iter().map(|k| k.to_string()).collect();
+        ExampleZone { id, inputs }
+    };
+    vec![
+        z(
+            1,
+            8_100,
+            4,
+            (5, 6),
+            820,
+            Mark::A,
+            &[("B1", 1), ("B2", 1), ("B3", 3), ("B4", 2), ("B5", 1)],
+            &[("P3", 1)],
+            &[],
+        ),
+        z(
+            2,
+            8_500,
+            3,
+            (2, 3),
+            750,
+            Mark::B,
+            &[("B4", 2), ("B5", 1)],
+            &[],
+            &[],
+        ),
+        z(3, 6_000, 3, (3, 4), 700, Mark::A, &[], &[("P1", 4)], &[]),
+        z(4, 9_500, 6, (0, 0), 900, Mark::A, &[], &[], &["V2"]),
+    ]
+}
+
+fn example_teams() -> Vec<TeamCandidate> {
+    vec![
+        tc(
+            11,
+            8_250,
+            60_000_000,
+            300_000_000,
+            Some(date!(2024 - 03 - 01)),
+        ),
+        tc(
+            12,
+            8_250,
+            45_000_000,
+            500_000_000,
+            Some(date!(2023 - 09 - 01)),
+        ),
+        tc(
+            13,
+            5_500,
+            90_000_000,
+            100_000_000,
+            Some(date!(2024 - 01 - 01)),
+        ),
+    ]
+}
+
+fn example_awards(cards: &[(i64, Scorecard)], shortfall: Shortfall) -> AwardResult {
+    let mut input = award_input(
+        cards
+            .iter()
+            .map(|(id, c)| ZoneCandidate::from_card(*id, true, c, None))
+            .collect(),
+        example_teams(),
+    );
+    input.budget = Some(Fen(240_000_000));
+    input.shortfall = shortfall;
+    allocate(&input).unwrap()
+}
+
+fn render_example() -> String {
+    use std::fmt::Write;
+    let r = example_rubric();
+    assert_eq!(r.validate(), Ok(()));
+    let cards: Vec<(i64, Scorecard)> = example_zones()
+        .iter()
+        .map(|z| (z.id, score(&r, &z.inputs)))
+        .collect();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<!-- BEGIN computed by crates/gongfu-core/src/scoring/tests.rs -->"
+    );
+    for (id, c) in &cards {
+        let _ = writeln!(s, "\n### 片区 {id}\n");
+        let _ = writeln!(s, "| 指标 | 满分 | 得分 | 计算 |\n|---|---:|---:|---|");
+        for ind in c.dimensions.iter().flat_map(|d| &d.indicators) {
+            let _ = writeln!(
+                s,
+                "| {} {} | {} | {} | {} |",
+                ind.id, ind.name, ind.max, ind.points, ind.rules[0].explanation
+            );
+        }
+        let items = |list: &[ItemScore]| -> String {
+            let v: Vec<String> = list
+                .iter()
+                .filter(|b| b.count > 0)
+                .map(|b| {
+                    let note = if b.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", b.note)
+                    };
+                    format!("{} ×{} = {}{}", b.id, b.count, b.points, note)
+                })
+                .collect();
+            if v.is_empty() {
+                "无".into()
+            } else {
+                v.join("；")
+            }
+        };
+        let _ = writeln!(s, "\n- 基础分 {}", c.base);
+        let _ = writeln!(
+            s,
+            "- 加分：{}；小计 {}，封顶 {} → {}",
+            items(&c.bonus),
+            c.bonus_before_cap,
+            r.bonus_cap,
+            c.bonus_total
+        );
+        let _ = writeln!(
+            s,
+            "- 扣分：{}；合计 {}",
+            items(&c.penalties),
+            c.penalty_total
+        );
+        if c.vetoed() {
+            let v: Vec<String> = c
+                .vetoes
+                .iter()
+                .map(|v| format!("{} {}", v.id, v.label))
+                .collect();
+            let _ = writeln!(s, "- 一票否决：{}", v.join("；"));
+        }
+        let _ = writeln!(
+            s,
+            "- 总分 {}（显示 {}），等次 **{}**",
+            c.total,
+            c.total.one_decimal_string(),
+            c.rating.label()
+        );
+    }
+    let refs: Vec<(i64, &Scorecard)> = cards.iter().map(|(i, c)| (*i, c)).collect();
+    let _ = writeln!(
+        s,
+        "\n### 排名\n\n| 名次 | 片区 | 总分 | 等次 |\n|---:|---|---:|---|"
+    );
+    for x in rank(&refs, &[]) {
+        let _ = writeln!(
+            s,
+            "| {} | 片区 {} | {} | {}{} |",
+            x.position,
+            x.subject,
+            x.total,
+            x.rating.label(),
+            if x.vetoed { "（否决）" } else { "" }
+        );
+    }
+    for mode in [Shortfall::ProRata, Shortfall::RankOrder] {
+        let a = example_awards(&cards, mode);
+        let _ = writeln!(s, "\n### 奖补：预算不足时{}\n", mode.label());
+        let _ = writeln!(s, "{}\n", a.note);
+        if let Some(f) = a.scale {
+            let what = match mode {
+                Shortfall::ProRata => "压减系数（每项）",
+                Shortfall::RankOrder => "实奖合计占应奖合计",
+            };
+            let _ = writeln!(s, "{what} {} / {}\n", f.num, f.den);
+        }
+        let _ = writeln!(
+            s,
+            "| 对象 | 得分 | 应奖（元） | 实奖（元） | 说明 |\n|---|---:|---:|---:|---|"
+        );
+        for z in &a.zones {
+            let mut why = z.formula.clone();
+            for r in &z.reasons {
+                if !why.is_empty() {
+                    why.push_str("；");
+                }
+                why.push_str(r);
+            }
+            let _ = writeln!(
+                s,
+                "| 片区 {} | {} | {} | {} | {} |",
+                z.zone,
+                z.total,
+                z.claim.yuan_string(),
+                z.amount.yuan_string(),
+                why
+            );
+        }
+        for t in &a.teams {
+            let place = t.position.map(|p| format!("第 {p} 名")).unwrap_or_default();
+            let mut why = vec![place];
+            why.extend(t.reasons.iter().cloned());
+            why.retain(|w| !w.is_empty());
+            let _ = writeln!(
+                s,
+                "| 团队 {} | {} | {} | {} | {} |",
+                t.team,
+                t.total,
+                t.claim.yuan_string(),
+                t.amount.yuan_string(),
+                why.join("；")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n实奖合计 {} 元（预算 {} 元，应奖合计 {} 元）",
+            a.paid_total.yuan_string(),
+            a.input.budget.unwrap_or_default().yuan_string(),
+            a.claims_total.yuan_string()
+        );
+    }
+    let _ = writeln!(s, "<!-- END computed -->");
+    s
+}
+
+#[test]
+fn the_worked_example_in_the_docs_is_what_the_product_computes() {
+    let rendered = render_example();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/scoring-example.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        doc.contains(&rendered),
+        "docs/scoring-example.md is out of date; its computed block should be:\n{rendered}"
+    );
+}
