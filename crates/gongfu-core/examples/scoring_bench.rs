@@ -166,8 +166,10 @@ fn rubric() -> gongfu_core::scoring::Rubric {
     r
 }
 
-/// One zone's inputs, and the same values as flat integers for the reference:
-/// per rule `(present, a, b)`.
+/// The same values as flat integers for the reference: per rule `(present, a, b)`.
+type Flat = Vec<(bool, i64, i64)>;
+
+/// One zone's inputs, and the same values as [`Flat`] integers for the reference.
 fn zone_inputs(r: &gongfu_core::scoring::Rubric, rng: &mut Rng) -> (Inputs, Vec<(bool, i64, i64)>) {
     let mut inputs = Inputs::default();
     let mut flat = Vec::with_capacity(40);
@@ -333,8 +335,7 @@ fn main() {
     }
     let r = rubric();
     let mut rng = Rng(seed);
-    let data: Vec<(Inputs, Vec<(bool, i64, i64)>)> =
-        (0..zones).map(|_| zone_inputs(&r, &mut rng)).collect();
+    let data: Vec<(Inputs, Flat)> = (0..zones).map(|_| zone_inputs(&r, &mut rng)).collect();
     let last_year: Vec<(i64, Scorecard)> = data
         .iter()
         .enumerate()

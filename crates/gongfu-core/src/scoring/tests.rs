@@ -927,7 +927,7 @@ fn render_example() -> String {
             let mut why = z.formula.clone();
             for r in &z.reasons {
                 if !why.is_empty() {
-                    why.push_str("；");
+                    why.push('；');
                 }
                 why.push_str(r);
             }
