@@ -20,7 +20,7 @@
 //!   per rule;
 //! * `rank`: `rank(this year, last year)` with year-on-year change;
 //! * `allocate`: `allocate(...)` — eligibility, grade-mode claims, five teams, a budget that
-//!   runs short, pro rata through `money::largest_remainder`;
+//!   runs short, pro rata through `money::largest_remainder`, and again in rank order;
 //! * `whole year`: the three in a row;
 //! * `reference`: **the comparison** — the same points from flat arrays of integers, one
 //!   `match` per rule, no strings, no scorecard structure, then a sort of the totals. Its totals
@@ -379,6 +379,14 @@ fn main() {
     let (t_rank, ranked) = time(runs, || rank(&refs, &last_refs));
     let input = award_input(&cards);
     let (t_alloc, awards) = time(runs, || allocate(&input).expect("valid award rules"));
+    let mut input_rank = input.clone();
+    input_rank.shortfall = Shortfall::RankOrder;
+    let (t_alloc_rank, awards_rank) =
+        time(runs, || allocate(&input_rank).expect("valid award rules"));
+    assert_eq!(
+        Some(awards_rank.paid_total),
+        input.budget.map(|b| b.min(awards_rank.claims_total))
+    );
     let (t_year, _) = time(runs, || {
         let cards: Vec<(i64, Scorecard)> = data
             .iter()
@@ -436,7 +444,8 @@ fn main() {
     for (name, t) in [
         ("score", &t_score),
         ("rank", &t_rank),
-        ("allocate", &t_alloc),
+        ("allocate (pro rata)", &t_alloc),
+        ("allocate (rank order)", &t_alloc_rank),
         ("whole year (score + rank + allocate)", &t_year),
         ("reference (flat arrays, totals + sort)", &t_ref),
     ] {

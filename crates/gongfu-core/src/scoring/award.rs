@@ -217,6 +217,8 @@ impl Fraction {
 pub struct ZoneAward {
     pub zone: i64,
     pub total: Points,
+    /// The rubric maximum the total is out of.
+    pub max: Points,
     pub rating: Rating,
     pub eligible: bool,
     /// Why not eligible, or why less than the claim, in Chinese.
@@ -422,6 +424,7 @@ pub fn allocate(input: &AwardInput) -> Result<AwardResult, Vec<DomainError>> {
             ZoneAward {
                 zone: c.zone,
                 total: c.total,
+                max: c.max,
                 rating: c.rating,
                 eligible,
                 reasons,
@@ -553,10 +556,7 @@ pub fn allocate(input: &AwardInput) -> Result<AwardResult, Vec<DomainError>> {
                     .iter()
                     .enumerate()
                     .filter(|(_, z)| z.claim > Fen::ZERO)
-                    .map(|(i, z)| {
-                        let max = input.zones.iter().find(|c| c.zone == z.zone).map(|c| c.max);
-                        (z.total, max.unwrap_or(Points::whole(100)), 0u8, z.zone, i)
-                    })
+                    .map(|(i, z)| (z.total, z.max, 0u8, z.zone, i))
                     .chain(
                         teams
                             .iter()
