@@ -352,6 +352,7 @@ fn main() {
             collective_income_increase: Fen(rng.below(100) * 1_000_000),
             revenue: Fen(rng.below(500) * 1_000_000),
             contract_start: None,
+            last_total: None,
         })
         .collect();
     let award_input = |cards: &[(i64, Scorecard)]| AwardInput {

@@ -154,6 +154,10 @@ pub struct TeamCandidate {
     pub revenue: Fen,
     /// Tie-breaker 3: the earlier contract wins; unknown sorts last.
     pub contract_start: Option<Date>,
+    /// Last year's total on the same rubric maximum, for the exit flag (Lin'an rule: below the
+    /// pass line two years running).
+    #[serde(default)]
+    pub last_total: Option<Points>,
 }
 
 impl TeamCandidate {
@@ -163,6 +167,7 @@ impl TeamCandidate {
         collective_income_increase: Fen,
         revenue: Fen,
         contract_start: Option<Date>,
+        last_year: Option<&Scorecard>,
     ) -> TeamCandidate {
         TeamCandidate {
             team,
@@ -172,6 +177,7 @@ impl TeamCandidate {
             collective_income_increase,
             revenue,
             contract_start,
+            last_total: last_year.map(|c| c.total),
         }
     }
 }
@@ -213,7 +219,7 @@ impl Fraction {
 }
 
 /// One zone's award line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZoneAward {
     pub zone: i64,
     pub total: Points,
@@ -234,7 +240,7 @@ pub struct ZoneAward {
 }
 
 /// One team's award line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamAward {
     pub team: i64,
     pub total: Points,
@@ -246,10 +252,12 @@ pub struct TeamAward {
     pub claim: Fen,
     pub amount: Fen,
     pub partial: bool,
+    /// Below the pass line this year and last year: flagged for exit (退出预警).
+    pub exit_flag: bool,
 }
 
 /// The year's award list with every input that produced it (审计留痕).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AwardResult {
     pub input: AwardInput,
     /// Σ claims of zones and teams.
@@ -461,8 +469,11 @@ pub fn allocate(input: &AwardInput) -> Result<AwardResult, Vec<DomainError>> {
     let mut placed: Vec<&TeamCandidate> = Vec::new();
     for c in &cands {
         let mut reasons = Vec::new();
-        let passes =
-            i128::from(c.total.0) * 10_000 >= i128::from(c.max.0) * i128::from(tr.pass_share_bp);
+        let passes_with = |total: Points| {
+            i128::from(total.0) * 10_000 >= i128::from(c.max.0) * i128::from(tr.pass_share_bp)
+        };
+        let passes = passes_with(c.total);
+        let exit_flag = !passes && c.last_total.is_some_and(|l| !passes_with(l));
         // The five places are distinct teams: a team is judged on its best entry only.
         if !seen.insert(c.team) {
             reasons.push("同一团队只按其最好成绩参评一次".to_string());
@@ -510,7 +521,11 @@ pub fn allocate(input: &AwardInput) -> Result<AwardResult, Vec<DomainError>> {
             claim,
             amount: claim,
             partial: false,
+            exit_flag,
         });
+        if exit_flag && let Some(t) = teams.last_mut() {
+            t.reasons.push("连续两年低于合格线，建议退出".to_string());
+        }
     }
 
     // ---- the budget

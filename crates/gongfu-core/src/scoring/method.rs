@@ -141,28 +141,57 @@ impl Input {
     }
 }
 
-impl Method {
-    pub fn code(&self) -> &'static str {
+/// A method's code, as scorecards record it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MethodCode {
+    Step,
+    Lin,
+    Cov,
+    Rel,
+    Grade,
+    Bin,
+}
+
+impl MethodCode {
+    pub fn as_str(self) -> &'static str {
         match self {
-            Method::Step { .. } => "STEP",
-            Method::Lin { .. } => "LIN",
-            Method::Cov { .. } => "COV",
-            Method::Rel { .. } => "REL",
-            Method::Grade { .. } => "GRADE",
-            Method::Bin => "BIN",
+            MethodCode::Step => "STEP",
+            MethodCode::Lin => "LIN",
+            MethodCode::Cov => "COV",
+            MethodCode::Rel => "REL",
+            MethodCode::Grade => "GRADE",
+            MethodCode::Bin => "BIN",
+        }
+    }
+
+    /// The method's rounding rule, in Chinese, shown beside the score.
+    pub fn rounding(self) -> &'static str {
+        match self {
+            MethodCode::Step | MethodCode::Rel => "按档取分，不取整；不超过满分",
+            MethodCode::Bin => "满分或 0 分，不取整",
+            MethodCode::Lin | MethodCode::Cov | MethodCode::Grade => {
+                "按比例计分后向下取整到 0.01 分，保证不超过满分、不为负"
+            }
+        }
+    }
+}
+
+impl Method {
+    pub fn code(&self) -> MethodCode {
+        match self {
+            Method::Step { .. } => MethodCode::Step,
+            Method::Lin { .. } => MethodCode::Lin,
+            Method::Cov { .. } => MethodCode::Cov,
+            Method::Rel { .. } => MethodCode::Rel,
+            Method::Grade { .. } => MethodCode::Grade,
+            Method::Bin => MethodCode::Bin,
         }
     }
 
     /// The method's rounding rule, in Chinese, shown beside the score.
     pub fn rounding(&self) -> &'static str {
-        match self {
-            Method::Step { .. } => "按档取分，不取整；不超过满分",
-            Method::Rel { .. } => "按档取分，不取整；不超过满分",
-            Method::Bin => "满分或 0 分，不取整",
-            Method::Lin { .. } | Method::Cov { .. } | Method::Grade { .. } => {
-                "按比例计分后向下取整到 0.01 分，保证不超过满分、不为负"
-            }
-        }
+        self.code().rounding()
     }
 
     /// Points of a rule with maximum `max` for `input`, and the explanation. A missing or

@@ -26,7 +26,7 @@ pub use award::{
     ZoneAward, ZoneAwardMode, ZoneAwardRules, ZoneCandidate, allocate,
 };
 pub use defaults::{default_team_rubric, default_zone_rubric};
-pub use method::{Input, Method, Ratio, RelTier, Step};
+pub use method::{Input, Method, MethodCode, Ratio, RelTier, Step};
 pub use rubric::{
     Band, BonusItem, Combine, Dimension, Figure, Indicator, MarkLevel, PenaltyItem, Rubric,
     RubricKind, Rule, Source, Unit, VetoItem,

@@ -1,7 +1,7 @@
 //! The pure scoring of one zone or team against a rubric ([`score`]), the ranking of a year's
 //! scorecards with year-on-year change ([`rank`]).
 
-use super::method::Input;
+use super::method::{Input, MethodCode};
 use super::rubric::{Combine, Rubric, RubricKind, Source};
 use super::{Points, Rating};
 use crate::DomainError;
@@ -80,22 +80,28 @@ impl Inputs {
 }
 
 /// One rule's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleScore {
     pub key: String,
     pub label: String,
-    pub method: &'static str,
+    pub method: MethodCode,
     pub source: Source,
     pub value: Option<Input>,
     pub max: Points,
     pub points: Points,
     /// E.g. 「4 × min(1, 72% ÷ 90%) = 3.20」.
     pub explanation: String,
-    pub rounding: &'static str,
+}
+
+impl RuleScore {
+    /// The method's rounding rule, in Chinese.
+    pub fn rounding(&self) -> &'static str {
+        self.method.rounding()
+    }
 }
 
 /// One indicator's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorScore {
     pub id: String,
     pub name: String,
@@ -109,7 +115,7 @@ pub struct IndicatorScore {
 }
 
 /// One dimension's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DimensionScore {
     pub id: String,
     pub name: String,
@@ -119,7 +125,7 @@ pub struct DimensionScore {
 }
 
 /// A bonus, penalty or veto item as applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemScore {
     pub id: String,
     pub label: String,
@@ -131,7 +137,7 @@ pub struct ItemScore {
 }
 
 /// The scorecard (评分表) of one zone or team for one rubric version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scorecard {
     pub kind: RubricKind,
     pub year: i32,
@@ -190,7 +196,6 @@ pub fn score(rubric: &Rubric, inputs: &Inputs) -> Scorecard {
                                 max: r.max,
                                 points,
                                 explanation,
-                                rounding: r.method.rounding(),
                             }
                         })
                         .collect();
@@ -331,7 +336,7 @@ pub fn score(rubric: &Rubric, inputs: &Inputs) -> Scorecard {
 }
 
 /// A place in the year's ranking, with the change from last year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ranked {
     /// Zone or team id.
     pub subject: i64,

@@ -293,6 +293,7 @@ fn tc(
         collective_income_increase: Fen(income),
         revenue: Fen(revenue),
         contract_start: start,
+        last_total: None,
     }
 }
 
@@ -977,4 +978,43 @@ fn the_worked_example_in_the_docs_is_what_the_product_computes() {
         doc.contains(&rendered),
         "docs/scoring-example.md is out of date; its computed block should be:\n{rendered}"
     );
+}
+
+#[test]
+fn a_team_below_the_pass_line_two_years_running_is_flagged() {
+    let mut twice = tc(1, 5_000, 0, 0, None);
+    twice.last_total = Some(Points(5_999));
+    let mut once = tc(2, 5_000, 0, 0, None);
+    once.last_total = Some(Points(6_000));
+    let mut recovered = tc(3, 6_000, 0, 0, None);
+    recovered.last_total = Some(Points(1_000));
+    let a = allocate(&award_input(vec![], vec![twice, once, recovered])).unwrap();
+    let flags: Vec<(i64, bool)> = a.teams.iter().map(|t| (t.team, t.exit_flag)).collect();
+    assert_eq!(flags, [(3, false), (1, true), (2, false)]);
+    assert!(
+        a.teams[1]
+            .reasons
+            .iter()
+            .any(|r| r == "连续两年低于合格线，建议退出")
+    );
+}
+
+#[test]
+fn scorecards_and_award_lists_round_trip_through_json() {
+    // The store freezes an approved scorecard and award list as JSON.
+    let r = example_rubric();
+    let cards: Vec<(i64, Scorecard)> = example_zones()
+        .iter()
+        .map(|z| (z.id, score(&r, &z.inputs)))
+        .collect();
+    for (_, c) in &cards {
+        let back: Scorecard = serde_json::from_str(&serde_json::to_string(c).unwrap()).unwrap();
+        assert_eq!(&back, c);
+    }
+    let a = example_awards(&cards, Shortfall::RankOrder);
+    let back: AwardResult = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+    assert_eq!(back, a);
+    let inputs = &example_zones()[0].inputs;
+    let back: Inputs = serde_json::from_str(&serde_json::to_string(inputs).unwrap()).unwrap();
+    assert_eq!(&back, inputs);
 }
