@@ -1,5 +1,6 @@
 //! Domain types and pure rules of Gongfu (共富): villages, zones (共富片区 / 乡村共富联合体),
-//! coverage (全域覆盖), targets, money, and shared facilities with their service coverage.
+//! coverage (全域覆盖), targets, money, shared facilities with their service coverage, and the
+//! scoring and award engine (评分与奖补).
 //!
 //! This crate does no I/O and knows nothing about databases, HTTP or HTML. Values are parsed
 //! once at the edge (`VillageCode::parse`, `Fen::parse_yuan`, …) and trusted inside; the rules
@@ -13,6 +14,7 @@ pub mod facilities;
 pub mod ids;
 pub mod money;
 pub mod ops;
+pub mod scoring;
 pub mod targets;
 pub mod text;
 pub mod village;
