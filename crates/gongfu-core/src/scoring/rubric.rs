@@ -152,6 +152,33 @@ pub enum Figure {
 }
 
 impl Figure {
+    /// Every figure, in declaration order.
+    pub const ALL: &'static [Figure] = &[
+        Figure::ProjectCompletionRate,
+        Figure::VillagePlanCoverage,
+        Figure::MeetingsHeld,
+        Figure::WeakVillageHelpCoverage,
+        Figure::ShareholderVillageCoverage,
+        Figure::InvestmentAttracted,
+        Figure::JointEntityRevenue,
+        Figure::LeadingIndustryGrowth,
+        Figure::Workshops,
+        Figure::ElementJobs,
+        Figure::SharedFacilities,
+        Figure::ElderlyChildCoverage,
+        Figure::TalentNew,
+        Figure::TrainingShare,
+        Figure::CollectiveIncomeGrowth,
+        Figure::IncomeThresholdCoverage,
+        Figure::RuralIncomeGrowthVsDistrict,
+        Figure::LowIncomeGrowth,
+        Figure::DividendYield,
+        Figure::TeamRevenue,
+        Figure::TeamCollectiveIncome,
+        Figure::TeamVisitors,
+        Figure::TeamJobs,
+    ];
+
     /// The existing `ops::indicators` figure with the same meaning, if there is one.
     pub fn ops_figure(self) -> Option<OpsFigure> {
         Some(match self {
@@ -161,6 +188,7 @@ impl Figure {
             Figure::TeamCollectiveIncome => OpsFigure::TeamCollectiveIncome,
             Figure::TeamVisitors => OpsFigure::TeamVisitors,
             Figure::TeamJobs => OpsFigure::TeamJobs,
+            Figure::DividendYield => OpsFigure::DividendYield,
             _ => return None,
         })
     }
