@@ -612,7 +612,7 @@ impl ZoneCtx<'_> {
             reached,
             n,
             format!(
-                "{} 年集体经营性收入达 {} 的成员村 {reached} 个 ÷ 成员村 {n} 个 = {}{}",
+                "{} 年集体经营性收入达 {}的成员村 {reached} 个 ÷ 成员村 {n} 个 = {}{}",
                 self.year,
                 wan2(INCOME_THRESHOLD),
                 pct2(share_bp(reached as i64, n as i64).unwrap_or(0)),
@@ -831,5 +831,197 @@ impl Store {
             out.insert(t.id, figures);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Actor;
+    use gongfu_core::DataYear;
+    use gongfu_core::ops::teams::{TeamSpec, ZoneService};
+    use time::macros::date;
+
+    /// The demo district with a year of everything the figures read, generated as of
+    /// 2025-12-20 so that 2025 is the year of work: zone work, elements, teams and their KPIs
+    /// (as the `serve --demo` seeding stores them), talent, equity, brands and chains.
+    async fn full_demo(dir: &std::path::Path) -> Store {
+        let store = crate::testing::demo_store(dir, 7).await;
+        let towns = gongfu_demo::parse_town_centres_csv(gongfu_demo::TOWN_CENTRES_CSV).unwrap();
+        let divisions = gongfu_demo::parse_divisions_csv(gongfu_demo::DIVISIONS_CSV).unwrap();
+        let district = gongfu_demo::generate(&divisions, &towns, 7);
+        let today = date!(2025 - 12 - 20);
+        let work = gongfu_demo::work::generate_work(&divisions, &district, today, 7);
+        store.seed_demo_work(&work).await.unwrap();
+        let system = Actor::system("demo");
+        for e in gongfu_demo::elements::generate_elements(&divisions, &district, today, 7) {
+            store.create_element(&system, &e).await.unwrap();
+        }
+        let snap = store.snapshot().await.unwrap();
+        let zone_id = |name: &str| snap.zones.iter().find(|z| z.name == name).map(|z| z.id.0);
+        for t in gongfu_demo::teams::generate_teams(&district, today, 7).teams {
+            let spec = TeamSpec {
+                name: t.name.clone(),
+                credit_code: Some(t.credit_code.clone()),
+                contact_person: t.contact_person.clone(),
+                phone: String::new(),
+                business_types: t.business_types.clone(),
+                contract_start: t.contract_start,
+                contract_end: t.contract_end,
+                terms: t.terms.clone(),
+                actor: None,
+                zones: t
+                    .zones
+                    .iter()
+                    .filter_map(|(z, from)| {
+                        zone_id(z).map(|zone| ZoneService {
+                            zone,
+                            from: *from,
+                            until: None,
+                        })
+                    })
+                    .collect(),
+            };
+            let id = store.create_team(&system, &spec).await.unwrap();
+            for (z, year, k) in &t.kpis {
+                if let (Some(zone), Ok(year)) = (zone_id(z), DataYear::new(i64::from(*year))) {
+                    store
+                        .put_kpi(&system, id, zone, year, None, k)
+                        .await
+                        .unwrap();
+                }
+            }
+        }
+        let talent = gongfu_demo::talent::generate_talent(&divisions, &district, today, 7);
+        store.seed_demo_talent(&talent).await.unwrap();
+        let equity = gongfu_demo::equity::generate_equity(&divisions, &district, 7);
+        store.seed_demo_equity(&equity).await.unwrap();
+        let brands = gongfu_demo::brands::generate_brands(&divisions, &district, &work, 7);
+        store.seed_demo_brands(&brands).await.unwrap();
+        store
+    }
+
+    fn shown(i: &Input) -> String {
+        match i {
+            Input::Number(n) => n.to_string(),
+            Input::Ratio(r) => format!("{}/{}", r.covered(), r.total()),
+            Input::Compared { value, benchmark } => format!("{value} vs {benchmark}"),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_demo_yields_every_platform_figure_and_they_match_the_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = full_demo(dir.path()).await;
+        let year = 2025;
+        let zones = store
+            .platform_figures(RubricKind::Zone, year)
+            .await
+            .unwrap();
+        let snap = store.snapshot().await.unwrap();
+        // The table, to look at with `--nocapture`.
+        for (zone, figures) in &zones {
+            let name = &snap.zone(ZoneId(*zone)).unwrap().name;
+            println!("== {zone} {name}");
+            for (f, m) in figures {
+                println!("  {f:?} = {}  | {}", shown(&m.input), m.formula);
+            }
+        }
+        assert!(!zones.is_empty());
+
+        // Every figure the platform holds records for is non-trivial in some zone.
+        let manual = [
+            Figure::VillagePlanCoverage,
+            Figure::WeakVillageHelpCoverage,
+            Figure::LowIncomeGrowth,
+        ];
+        for f in Figure::ALL.iter().filter(|f| !manual.contains(f)) {
+            let somewhere = zones.values().any(|z| {
+                z.get(f).is_some_and(|m| match m.input {
+                    Input::Number(n) => n != 0,
+                    Input::Ratio(r) => r.covered() > 0,
+                    Input::Compared { value, .. } => value != 0,
+                    _ => false,
+                })
+            });
+            assert!(somewhere, "{f:?} is zero or absent in every zone");
+        }
+        for z in zones.values() {
+            for f in manual {
+                assert!(!z.contains_key(&f), "{f:?} is left to a manual entry");
+            }
+        }
+
+        // CollectiveIncomeGrowth and IncomeThresholdCoverage of each zone, by hand from the
+        // village rows of its members at the end of 2025.
+        let day = date!(2025 - 12 - 31);
+        for (zone, figures) in &zones {
+            let members: Vec<VillageCode> = snap
+                .members(ZoneId(*zone), day)
+                .iter()
+                .map(|m| m.village.clone())
+                .collect();
+            let (mut this, mut last) = (0i128, 0i128);
+            let mut reached = 0;
+            for v in &members {
+                let t = snap.figures(v, 2025).unwrap();
+                let l = snap.figures(v, 2024).unwrap();
+                this += i128::from(t.operating_income.0);
+                last += i128::from(l.operating_income.0);
+                if t.operating_income.0 >= 100_000_000 {
+                    reached += 1;
+                }
+            }
+            let expected = ((this - last) * 10_000).div_euclid(last) as i64;
+            let g = &figures[&Figure::CollectiveIncomeGrowth];
+            assert_eq!(g.input, Input::Number(expected));
+            assert_eq!(
+                g.formula,
+                format!(
+                    "成员村集体经营性收入合计：2025 年 {} ÷ 2024 年 {} − 1 = {}（{} 个村两年均有数据）",
+                    wan2(Fen(this as i64)),
+                    wan2(Fen(last as i64)),
+                    pct2(expected),
+                    members.len()
+                )
+            );
+            assert_eq!(g.sources.len(), members.len());
+            assert!(g.sources.iter().all(|s| s.kind == "village_year"));
+            assert_eq!(
+                figures[&Figure::IncomeThresholdCoverage].input,
+                Input::Ratio(Ratio::new(reached, members.len() as i64).unwrap())
+            );
+            // Meetings held: the zone's meetings of 2025.
+            let held = store
+                .meetings(Some(*zone))
+                .await
+                .unwrap()
+                .iter()
+                .filter(|m| m.held_on.year() == 2025)
+                .count() as i64;
+            assert_eq!(figures[&Figure::MeetingsHeld].input, Input::Number(held));
+        }
+
+        // Each team's revenue is the sum of its 2025 KPIs over the zones it reported for.
+        let teams = store
+            .platform_figures(RubricKind::Team, year)
+            .await
+            .unwrap();
+        assert!(!teams.is_empty());
+        let kpis = store.team_kpis(None).await.unwrap();
+        for (team, figures) in &teams {
+            let mine: Vec<&Kpi> = kpis
+                .iter()
+                .map(|(_, k)| k)
+                .filter(|k| k.team == *team && k.year.get() == 2025)
+                .collect();
+            let revenue: i64 = mine.iter().map(|k| k.revenue.0).sum();
+            let jobs: i64 = mine.iter().map(|k| k.jobs).sum();
+            assert_eq!(figures[&Figure::TeamRevenue].input, Input::Number(revenue));
+            assert_eq!(figures[&Figure::TeamJobs].input, Input::Number(jobs));
+            assert_eq!(figures[&Figure::TeamRevenue].sources.len(), mine.len());
+            println!("team {team}: {}", figures[&Figure::TeamRevenue].formula);
+        }
     }
 }
