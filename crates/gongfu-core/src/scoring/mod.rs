@@ -14,6 +14,7 @@
 
 mod award;
 mod defaults;
+pub mod figures;
 pub mod method;
 mod rubric;
 mod score;
