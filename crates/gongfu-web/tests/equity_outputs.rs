@@ -391,7 +391,8 @@ async fn the_register_and_a_certificate_are_pdf_files_with_the_holdings() {
     if let Some(text) = pdftotext(&pdf) {
         assert!(text.contains(name), "{name} not in {text}");
         assert!(text.contains("股东名册") && text.contains("2025-12-31"));
-        assert!(text.contains("第 1 页 / 共"));
+        // A space is a narrow glyph (0.207 em): extraction may or may not keep it.
+        assert!(text.replace(' ', "").contains("第1页/共"), "{text}");
         // Every class total as printed: units in the class's unit, grouped by thousands.
         for c in e["classes"].as_array().unwrap() {
             let total = r["class_totals"]
@@ -431,7 +432,7 @@ async fn the_register_and_a_certificate_are_pdf_files_with_the_holdings() {
     assert_eq!(ct, "application/pdf");
     assert_eq!(check_pdf(&pdf), 1);
     if let Some(text) = pdftotext(&pdf) {
-        assert!(text.contains("股 权 证") && text.contains(name), "{text}");
+        assert!(text.replace(' ', "").contains("股权证") && text.contains(name), "{text}");
         assert!(text.contains(&format!("{id:04}-{holder:06}")), "{text}");
         assert!(text.contains('%'));
     }
