@@ -432,7 +432,10 @@ async fn the_register_and_a_certificate_are_pdf_files_with_the_holdings() {
     assert_eq!(ct, "application/pdf");
     assert_eq!(check_pdf(&pdf), 1);
     if let Some(text) = pdftotext(&pdf) {
-        assert!(text.replace(' ', "").contains("股权证") && text.contains(name), "{text}");
+        assert!(
+            text.replace(' ', "").contains("股权证") && text.contains(name),
+            "{text}"
+        );
         assert!(text.contains(&format!("{id:04}-{holder:06}")), "{text}");
         assert!(text.contains('%'));
     }
