@@ -15,6 +15,7 @@
 mod award;
 mod defaults;
 pub mod method;
+pub mod params;
 mod rubric;
 mod score;
 
@@ -27,6 +28,7 @@ pub use award::{
 };
 pub use defaults::{default_team_rubric, default_zone_rubric};
 pub use method::{Input, Method, MethodCode, Ratio, RelTier, Step};
+pub use params::{params_text, parse_params, parse_points};
 pub use rubric::{
     Band, BonusItem, Combine, Dimension, Figure, Indicator, MarkLevel, PenaltyItem, Rubric,
     RubricKind, Rule, Source, Unit, VetoItem,
