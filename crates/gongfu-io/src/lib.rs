@@ -33,6 +33,7 @@ pub mod geojson;
 pub mod indicators_xlsx;
 pub mod instance;
 pub mod pdf;
+pub mod rubric_xlsx;
 pub mod talent_xlsx;
 pub mod teams_xlsx;
 pub mod work_xlsx;
