@@ -24,6 +24,7 @@
 //!
 //! [`Snapshot`]: gongfu_store::Snapshot
 
+pub mod award_xlsx;
 pub mod brands_xlsx;
 pub mod elements_xlsx;
 pub mod equity_pdf;
