@@ -35,6 +35,7 @@ pub mod indicators_xlsx;
 pub mod instance;
 pub mod pdf;
 pub mod rubric_xlsx;
+pub mod scoring_pdf;
 pub mod talent_xlsx;
 pub mod teams_xlsx;
 pub mod work_xlsx;
