@@ -14,6 +14,8 @@
 //! - [`elements_xlsx`]: the 共富元素 workbook — export, template and importer.
 //! - [`indicators_xlsx`]: the 片区指标数据表 of a year (every zone's named indicator figures,
 //!   with a sheet of their rules), export only.
+//! - [`rubric_xlsx`], [`award_xlsx`], [`scoring_pdf`]: scoring and awards (issue 9) — the
+//!   rubric workbook in and out, the award list workbook, the 奖补名单 and 评分表 PDFs.
 //! - [`geojson`]: checks uploaded village boundaries (FeatureCollection of Polygon /
 //!   MultiPolygon in WGS84) and writes the map's FeatureCollection from a [`Snapshot`].
 //!
