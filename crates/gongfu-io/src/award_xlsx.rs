@@ -10,7 +10,7 @@ use crate::xlsx_export::{Formats, Grid};
 use gongfu_core::Fen;
 use gongfu_core::scoring::params::value_text;
 use gongfu_core::scoring::{AwardResult, Points, Unit, ZoneAwardMode};
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Workbook, XlsxError};
 use std::collections::BTreeMap;
 
 pub const ZONES_SHEET: &str = "片区奖补";
@@ -83,6 +83,13 @@ fn name_of(names: &BTreeMap<i64, String>, id: i64, what: &str) -> String {
 /// Basis points exactly as a percentage: 8,000 → 80%.
 fn pct(bp: i64) -> String {
     value_text(bp, Unit::Percent)
+}
+
+/// A total as a number with two decimals, so the column sorts and sums in Excel.
+fn score_cell(g: &mut Grid, f: &Formats, r: u32, c: u16, p: Points) -> Result<(), XlsxError> {
+    g.ws.write_number_with_format(r, c, p.0 as f64 / 100.0, &f.area)?;
+    g.seen(r, c, p.hundredths_string().len() + 1);
+    Ok(())
 }
 
 fn yes(b: bool) -> &'static str {
@@ -252,7 +259,7 @@ pub fn export_awards(
             let r = i as u32 + 1;
             g.int(r, 0, l.rank as i64)?;
             g.text(r, 1, &l.name)?;
-            g.text(r, 2, &l.total.hundredths_string())?;
+            score_cell(&mut g, &f, r, 2, l.total)?;
             g.text(r, 3, l.rating)?;
             g.text(r, 4, yes(l.district_key))?;
             g.text(r, 5, yes(l.vetoed))?;
@@ -279,7 +286,7 @@ pub fn export_awards(
                 g.int(r, 0, p as i64)?;
             }
             g.text(r, 1, &l.name)?;
-            g.text(r, 2, &l.total.hundredths_string())?;
+            score_cell(&mut g, &f, r, 2, l.total)?;
             g.text(r, 3, yes(l.passes))?;
             write_fen(&mut g, &f, r, 4, l.claim)?;
             write_fen(&mut g, &f, r, 5, l.amount)?;

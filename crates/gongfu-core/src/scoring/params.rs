@@ -552,6 +552,26 @@ mod tests {
                 full_if_empty: true
             })
         );
+        // A meaning may hold the separators and parentheses of its own.
+        let m = parse_params(
+            MethodCode::Grade,
+            "A=100%（已批复；含运营方案(试行)）；b = 70 %",
+            Unit::Count,
+        )
+        .unwrap();
+        let Method::Grade { levels } = &m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(levels[0].meaning, "已批复；含运营方案(试行)");
+        assert_eq!((levels[1].mark, levels[1].share_bp), (Mark::B, 7_000));
+        assert_eq!(
+            parse_params(
+                MethodCode::Grade,
+                &params_text(&m, Unit::Count),
+                Unit::Count
+            ),
+            Ok(m.clone())
+        );
         assert_eq!(MethodCode::parse("lin"), Ok(MethodCode::Lin));
         assert_eq!(MethodCode::parse("等级评定"), Ok(MethodCode::Grade));
     }
