@@ -14,6 +14,8 @@
 //! - [`elements_xlsx`]: the 共富元素 workbook — export, template and importer.
 //! - [`indicators_xlsx`]: the 片区指标数据表 of a year (every zone's named indicator figures,
 //!   with a sheet of their rules), export only.
+//! - [`rubric_xlsx`], [`award_xlsx`], [`scoring_pdf`]: scoring and awards (issue 9) — the
+//!   rubric workbook in and out, the award list workbook, the 奖补名单 and 评分表 PDFs.
 //! - [`geojson`]: checks uploaded village boundaries (FeatureCollection of Polygon /
 //!   MultiPolygon in WGS84) and writes the map's FeatureCollection from a [`Snapshot`].
 //!
@@ -24,6 +26,7 @@
 //!
 //! [`Snapshot`]: gongfu_store::Snapshot
 
+pub mod award_xlsx;
 pub mod brands_xlsx;
 pub mod elements_xlsx;
 pub mod equity_pdf;
@@ -33,6 +36,8 @@ pub mod geojson;
 pub mod indicators_xlsx;
 pub mod instance;
 pub mod pdf;
+pub mod rubric_xlsx;
+pub mod scoring_pdf;
 pub mod talent_xlsx;
 pub mod teams_xlsx;
 pub mod work_xlsx;

@@ -16,6 +16,7 @@ mod award;
 mod defaults;
 pub mod figures;
 pub mod method;
+pub mod params;
 mod rubric;
 mod score;
 
@@ -28,6 +29,7 @@ pub use award::{
 };
 pub use defaults::{default_team_rubric, default_zone_rubric};
 pub use method::{Input, Method, MethodCode, Ratio, RelTier, Step};
+pub use params::{params_text, parse_params, parse_points};
 pub use rubric::{
     Band, BonusItem, Combine, Dimension, Figure, Indicator, MarkLevel, PenaltyItem, Rubric,
     RubricKind, Rule, Source, Unit, VetoItem,
