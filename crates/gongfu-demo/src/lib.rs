@@ -9,6 +9,7 @@ pub mod brands;
 mod csv;
 pub mod elements;
 pub mod equity;
+pub mod scoring;
 mod facilities;
 mod generate;
 mod synthetic;

@@ -14,6 +14,7 @@
 
 mod award;
 mod defaults;
+mod gather;
 pub mod method;
 mod rubric;
 mod score;
@@ -26,6 +27,7 @@ pub use award::{
     ZoneAward, ZoneAwardMode, ZoneAwardRules, ZoneCandidate, allocate,
 };
 pub use defaults::{default_team_rubric, default_zone_rubric};
+pub use gather::{Items, gather};
 pub use method::{Input, Method, MethodCode, Ratio, RelTier, Step};
 pub use rubric::{
     Band, BonusItem, Combine, Dimension, Figure, Indicator, MarkLevel, PenaltyItem, Rubric,
