@@ -1782,3 +1782,185 @@ pub fn manual_keys(r: &Rubric) -> BTreeSet<String> {
         .map(|(_, _, x)| x.key.clone())
         .collect()
 }
+
+fn demo_actor(name: &str) -> Actor {
+    Actor {
+        name: name.into(),
+        address: String::new(),
+        user_id: None,
+        role: Role::Admin,
+    }
+}
+
+impl Store {
+    /// Seeds a scored and awarded year through the ordinary writes: the generated entries
+    /// (`gongfu_demo::scoring`, deterministic in `seed`) for the manual rules of every zone and
+    /// team, entered by one official, reviewed by a second and approved by a third; then the
+    /// award list computed by the second and approved by the third. Returns (assessments
+    /// approved, amount paid).
+    pub async fn seed_demo_scoring(&self, year: i32, seed: u64) -> Result<(usize, Fen), StoreError> {
+        let clerk = demo_actor("区农业农村局评分经办员（演示）");
+        let reviewer = demo_actor("区农业农村局评分复核员（演示）");
+        let chief = demo_actor("区农业农村局分管负责人（演示）");
+        let on = Date::from_calendar_date(year + 1, time::Month::March, 25)
+            .map_err(|e| corrupt("日期", e))?;
+        let mut approved = 0;
+        for kind in [RubricKind::Zone, RubricKind::Team] {
+            let rv = self.rubric_in_force(kind, year).await?;
+            let subjects: Vec<i64> = self
+                .scoring_subjects(kind)
+                .await?
+                .iter()
+                .map(|(id, _)| *id)
+                .collect();
+            let entries = gongfu_demo::scoring::generate_entries(&rv.rubric, &subjects, seed);
+            for (subject, demo) in entries {
+                let mut v = 0;
+                for (key, input) in &demo.values {
+                    let entry = EntryInput {
+                        input: *input,
+                        evidence: Evidence {
+                            text: "演示佐证：年度工作台账与会议纪要".into(),
+                            ..Default::default()
+                        },
+                        comment: String::new(),
+                    };
+                    v = self
+                        .put_score_entry(&clerk, kind, year, subject, key, &entry, v, on)
+                        .await?;
+                }
+                if !demo.bonus.is_empty() {
+                    let items = AssessmentItems {
+                        bonus: demo
+                            .bonus
+                            .iter()
+                            .map(|(k, c)| {
+                                (
+                                    k.clone(),
+                                    Counted {
+                                        count: *c,
+                                        reason: "演示：获市级以上表彰".into(),
+                                    },
+                                )
+                            })
+                            .collect(),
+                        ..Default::default()
+                    };
+                    v = self
+                        .put_score_items(&clerk, kind, year, subject, &items, v)
+                        .await?;
+                }
+                let a = self
+                    .set_assessment_status(&reviewer, kind, year, subject, AssessmentStatus::Reviewed, v, "", on)
+                    .await?;
+                self.set_assessment_status(&chief, kind, year, subject, AssessmentStatus::Approved, a.version, "", on)
+                    .await?;
+                approved += 1;
+            }
+        }
+        let list = self
+            .compute_award_list(&reviewer, year, &AwardRules::default(), 0, on)
+            .await?;
+        let list = self.approve_award_list(&chief, year, list.version, on).await?;
+        Ok((approved, list.result.paid_total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_year_is_scored_awarded_and_frozen() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::testing::demo_store(dir.path(), 7).await;
+        let (n, paid) = store.seed_demo_scoring(2025, 7).await.unwrap();
+        let zones = store.scoring_subjects(RubricKind::Zone).await.unwrap().len();
+        let teams = store.scoring_subjects(RubricKind::Team).await.unwrap().len();
+        assert_eq!(n, zones + teams);
+        let list = store.award_list(2025).await.unwrap().unwrap();
+        assert_eq!(list.status, AwardStatus::Approved);
+        let sum: i64 = list.result.zones.iter().map(|z| z.amount.0).sum::<i64>()
+            + list.result.teams.iter().map(|t| t.amount.0).sum::<i64>();
+        assert_eq!(sum, paid.0);
+        assert_eq!(list.sources.len(), n);
+        // The approved list and published rubrics are locked in the database too.
+        let upd = sqlx::query("UPDATE award_lists SET result_json = '{}'")
+            .execute(&store.pool)
+            .await;
+        assert!(upd.is_err(), "approved award list is locked");
+        let upd = sqlx::query("UPDATE scoring_rubrics SET body_json = '{}'")
+            .execute(&store.pool)
+            .await;
+        assert!(upd.is_err(), "published rubric body is not edited");
+        // Every score reads from its snapshot, and the list ranks every zone.
+        let rows = store.score_list(RubricKind::Zone, 2025).await.unwrap();
+        assert_eq!(rows.len(), zones);
+        assert!(rows.iter().all(|r| r.assessed.frozen));
+        assert!(rows.iter().any(|r| r.assessed.card.total.0 > 0));
+        // The approved list refuses a recompute.
+        let r = store
+            .compute_award_list(&demo_actor("甲"), 2025, &AwardRules::default(), list.version, Date::MIN)
+            .await;
+        assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "locked"));
+    }
+
+    #[tokio::test]
+    async fn separation_of_duties_and_reopen_with_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::testing::demo_store(dir.path(), 7).await;
+        let zone = store.scoring_subjects(RubricKind::Zone).await.unwrap()[0].0;
+        let rv = store.rubric_in_force(RubricKind::Zone, 2025).await.unwrap();
+        assert_eq!(rv.version_no, 1);
+        let key = manual_keys(&rv.rubric).into_iter().next().unwrap();
+        let rule = rv.rubric.rules().find(|(_, _, r)| r.key == key).unwrap().2.clone();
+        let input = gongfu_demo::scoring::generate_entries(&rv.rubric, &[zone], 1)[&zone].values[&key];
+        let a = demo_actor("甲");
+        let b = demo_actor("乙");
+        let c = demo_actor("丙");
+        let entry = EntryInput {
+            input,
+            evidence: Evidence { text: "台账".into(), ..Default::default() },
+            comment: String::new(),
+        };
+        let day = Date::from_calendar_date(2026, time::Month::March, 1).unwrap();
+        let v = store
+            .put_score_entry(&a, RubricKind::Zone, 2025, zone, &key, &entry, 0, day)
+            .await
+            .unwrap();
+        // Stale version.
+        let r = store
+            .put_score_entry(&a, RubricKind::Zone, 2025, zone, &key, &entry, v - 1, day)
+            .await;
+        assert!(matches!(r, Err(StoreError::Conflict { .. })), "{r:?} {}", rule.label);
+        // The enterer may not review.
+        let r = store
+            .set_assessment_status(&a, RubricKind::Zone, 2025, zone, AssessmentStatus::Reviewed, v, "", day)
+            .await;
+        assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "separation_of_duties"));
+        let rec = store
+            .set_assessment_status(&b, RubricKind::Zone, 2025, zone, AssessmentStatus::Reviewed, v, "", day)
+            .await
+            .unwrap();
+        // The reviewer may not approve.
+        let r = store
+            .set_assessment_status(&b, RubricKind::Zone, 2025, zone, AssessmentStatus::Approved, rec.version, "", day)
+            .await;
+        assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "separation_of_duties"));
+        let rec = store
+            .set_assessment_status(&c, RubricKind::Zone, 2025, zone, AssessmentStatus::Approved, rec.version, "", day)
+            .await
+            .unwrap();
+        assert!(store.assessed(RubricKind::Zone, 2025, zone).await.unwrap().frozen);
+        // Reopening needs a reason.
+        let r = store
+            .set_assessment_status(&c, RubricKind::Zone, 2025, zone, AssessmentStatus::Entering, rec.version, " ", day)
+            .await;
+        assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "reason_required"));
+        store
+            .set_assessment_status(&c, RubricKind::Zone, 2025, zone, AssessmentStatus::Entering, rec.version, "佐证有误", day)
+            .await
+            .unwrap();
+        assert!(!store.assessed(RubricKind::Zone, 2025, zone).await.unwrap().frozen);
+    }
+}
