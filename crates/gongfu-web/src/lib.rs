@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod brands_api;
 pub mod equity_api;
+pub mod scoring_api;
 pub mod equity_outputs_api;
 pub mod error;
 pub mod facilities_api;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(brands_api::routes())
         .merge(talent_api::routes())
         .merge(equity_api::routes())
+        .merge(scoring_api::routes())
         .merge(equity_outputs_api::routes())
         .merge(work_xlsx_api::routes())
         .merge(pages::routes())
