@@ -2,7 +2,6 @@
 //! manual rule of a rubric (the platform-sourced rules come from the demo's own records), and
 //! now and then a bonus item. Clearly fake; the same seed and subjects give the same entries.
 
-
 use gongfu_core::scoring::{Input, Mark, Method, Ratio, Rubric, Source};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -31,7 +30,8 @@ pub fn generate_entries(
             if rule.source != Source::Manual {
                 continue;
             }
-            a.values.insert(rule.key.clone(), value_for(&rule.method, &mut rng));
+            a.values
+                .insert(rule.key.clone(), value_for(&rule.method, &mut rng));
         }
         if let Some(b) = rubric.bonus.first()
             && rng.random_range(0..3) == 0

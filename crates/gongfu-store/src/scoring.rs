@@ -40,8 +40,8 @@ use crate::work::{conflict, corrupt, may_manage_zone, not_found, opt_day_of, opt
 use crate::{Actor, StoreError};
 use gongfu_core::auth::Role;
 use gongfu_core::scoring::{
-    AwardInput, AwardResult, Input, Inputs, Items, Ranked, Rubric, RubricKind, Scorecard, Shortfall,
-    Source, TeamAwardRules, TeamCandidate, ZoneAwardRules, ZoneCandidate, allocate,
+    AwardInput, AwardResult, Input, Inputs, Items, Ranked, Rubric, RubricKind, Scorecard,
+    Shortfall, Source, TeamAwardRules, TeamCandidate, ZoneAwardRules, ZoneCandidate, allocate,
     default_team_rubric, default_zone_rubric, gather, rank, score,
 };
 use gongfu_core::village::date_string;
@@ -653,10 +653,7 @@ impl Store {
             ));
         }
         if current.version != expected_version {
-            return Err(conflict(
-                format!("评分细则第 {n} 版"),
-                current.version,
-            ));
+            return Err(conflict(format!("评分细则第 {n} 版"), current.version));
         }
         let rubric = Rubric {
             kind,
@@ -721,10 +718,7 @@ impl Store {
             ));
         }
         if current.version != expected_version {
-            return Err(conflict(
-                format!("评分细则第 {n} 版"),
-                current.version,
-            ));
+            return Err(conflict(format!("评分细则第 {n} 版"), current.version));
         }
         current.rubric.validate().map_err(rubric_errors)?;
         let previous = self.stored_in_force(kind, year).await?;
@@ -1012,7 +1006,10 @@ impl Store {
             return Err(invalid(
                 "evidence_required",
                 &format!("evidence.{rule_key}"),
-                format!("指标 {}「{}」须附佐证材料（说明、链接或附件）", ind.id, ind.name),
+                format!(
+                    "指标 {}「{}」须附佐证材料（说明、链接或附件）",
+                    ind.id, ind.name
+                ),
             ));
         }
         for a in &entry.evidence.attachments {
@@ -1031,7 +1028,14 @@ impl Store {
         }
         let mut tx = self.pool.begin().await?;
         let before = self
-            .writable_assessment(&mut tx, kind, year, subject, expected_version, rv.version_no)
+            .writable_assessment(
+                &mut tx,
+                kind,
+                year,
+                subject,
+                expected_version,
+                rv.version_no,
+            )
             .await?;
         let new = Entry {
             rule_key: rule_key.to_string(),
@@ -1161,7 +1165,14 @@ impl Store {
         crate::error::all_valid(errors)?;
         let mut tx = self.pool.begin().await?;
         let before = self
-            .writable_assessment(&mut tx, kind, year, subject, expected_version, rv.version_no)
+            .writable_assessment(
+                &mut tx,
+                kind,
+                year,
+                subject,
+                expected_version,
+                rv.version_no,
+            )
             .await?;
         let after = AssessmentRecord {
             items: items.clone(),
@@ -1206,7 +1217,10 @@ impl Store {
         use AssessmentStatus::*;
         if !matches!(
             (current.status, to),
-            (Entering, Reviewed) | (Reviewed, Approved) | (Reviewed, Entering) | (Approved, Entering)
+            (Entering, Reviewed)
+                | (Reviewed, Approved)
+                | (Reviewed, Entering)
+                | (Approved, Entering)
         ) {
             return Err(invalid(
                 "invalid_transition",
@@ -1375,9 +1389,7 @@ impl Store {
             kind,
             year,
             subject,
-            status: a
-                .as_ref()
-                .map_or(AssessmentStatus::Entering, |r| r.status),
+            status: a.as_ref().map_or(AssessmentStatus::Entering, |r| r.status),
             frozen: false,
             rubric: rv.rubric,
             figures,
@@ -1390,7 +1402,10 @@ impl Store {
     }
 
     /// The subjects of a kind: every zone of the registry, or every operating team.
-    pub async fn scoring_subjects(&self, kind: RubricKind) -> Result<Vec<(i64, String)>, StoreError> {
+    pub async fn scoring_subjects(
+        &self,
+        kind: RubricKind,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
         Ok(match kind {
             RubricKind::Zone => self
                 .snapshot()
@@ -1661,7 +1676,11 @@ impl Store {
         audit(
             &mut tx,
             actor,
-            if before.is_some() { "recompute" } else { "draft" },
+            if before.is_some() {
+                "recompute"
+            } else {
+                "draft"
+            },
             "award_list",
             &id.to_string(),
             before,
@@ -1753,17 +1772,11 @@ fn award_audit(a: &AwardListRecord) -> Value {
 
 /// Commits the transaction after a successful write, in one expression.
 trait AndThenCommit<T> {
-    async fn and_then_commit(
-        self,
-        tx: sqlx::Transaction<'_, sqlx::Any>,
-    ) -> Result<T, StoreError>;
+    async fn and_then_commit(self, tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<T, StoreError>;
 }
 
 impl<T> AndThenCommit<T> for Result<T, StoreError> {
-    async fn and_then_commit(
-        self,
-        tx: sqlx::Transaction<'_, sqlx::Any>,
-    ) -> Result<T, StoreError> {
+    async fn and_then_commit(self, tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<T, StoreError> {
         let v = self?;
         tx.commit().await?;
         Ok(v)
@@ -1798,12 +1811,31 @@ impl Store {
     /// team, entered by one official, reviewed by a second and approved by a third; then the
     /// award list computed by the second and approved by the third. Returns (assessments
     /// approved, amount paid).
-    pub async fn seed_demo_scoring(&self, year: i32, seed: u64) -> Result<(usize, Fen), StoreError> {
+    pub async fn seed_demo_scoring(
+        &self,
+        year: i32,
+        seed: u64,
+    ) -> Result<(usize, Fen), StoreError> {
+        let approved = self.seed_demo_assessments(year, seed).await?;
+        let reviewer = demo_actor(DEMO_REVIEWER);
+        let chief = demo_actor(DEMO_CHIEF);
+        let on = demo_day(year)?;
+        let list = self
+            .compute_award_list(&reviewer, year, &AwardRules::default(), 0, on)
+            .await?;
+        let list = self
+            .approve_award_list(&chief, year, list.version, on)
+            .await?;
+        Ok((approved, list.result.paid_total))
+    }
+
+    /// The assessments part of [`Store::seed_demo_scoring`]: every zone and team entered,
+    /// reviewed and approved (by three different demo officials). Returns how many.
+    pub async fn seed_demo_assessments(&self, year: i32, seed: u64) -> Result<usize, StoreError> {
         let clerk = demo_actor("区农业农村局评分经办员（演示）");
-        let reviewer = demo_actor("区农业农村局评分复核员（演示）");
-        let chief = demo_actor("区农业农村局分管负责人（演示）");
-        let on = Date::from_calendar_date(year + 1, time::Month::March, 25)
-            .map_err(|e| corrupt("日期", e))?;
+        let reviewer = demo_actor(DEMO_REVIEWER);
+        let chief = demo_actor(DEMO_CHIEF);
+        let on = demo_day(year)?;
         let mut approved = 0;
         for kind in [RubricKind::Zone, RubricKind::Team] {
             let rv = self.rubric_in_force(kind, year).await?;
@@ -1851,19 +1883,41 @@ impl Store {
                         .await?;
                 }
                 let a = self
-                    .set_assessment_status(&reviewer, kind, year, subject, AssessmentStatus::Reviewed, v, "", on)
+                    .set_assessment_status(
+                        &reviewer,
+                        kind,
+                        year,
+                        subject,
+                        AssessmentStatus::Reviewed,
+                        v,
+                        "",
+                        on,
+                    )
                     .await?;
-                self.set_assessment_status(&chief, kind, year, subject, AssessmentStatus::Approved, a.version, "", on)
-                    .await?;
+                self.set_assessment_status(
+                    &chief,
+                    kind,
+                    year,
+                    subject,
+                    AssessmentStatus::Approved,
+                    a.version,
+                    "",
+                    on,
+                )
+                .await?;
                 approved += 1;
             }
         }
-        let list = self
-            .compute_award_list(&reviewer, year, &AwardRules::default(), 0, on)
-            .await?;
-        let list = self.approve_award_list(&chief, year, list.version, on).await?;
-        Ok((approved, list.result.paid_total))
+        Ok(approved)
     }
+}
+
+const DEMO_REVIEWER: &str = "区农业农村局评分复核员（演示）";
+const DEMO_CHIEF: &str = "区农业农村局分管负责人（演示）";
+
+/// The demo's review and approval day: late March of the following year.
+fn demo_day(year: i32) -> Result<Date, StoreError> {
+    Date::from_calendar_date(year + 1, time::Month::March, 25).map_err(|e| corrupt("日期", e))
 }
 
 #[cfg(test)]
@@ -1875,8 +1929,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::testing::demo_store(dir.path(), 7).await;
         let (n, paid) = store.seed_demo_scoring(2025, 7).await.unwrap();
-        let zones = store.scoring_subjects(RubricKind::Zone).await.unwrap().len();
-        let teams = store.scoring_subjects(RubricKind::Team).await.unwrap().len();
+        let zones = store
+            .scoring_subjects(RubricKind::Zone)
+            .await
+            .unwrap()
+            .len();
+        let teams = store
+            .scoring_subjects(RubricKind::Team)
+            .await
+            .unwrap()
+            .len();
         assert_eq!(n, zones + teams);
         let list = store.award_list(2025).await.unwrap().unwrap();
         assert_eq!(list.status, AwardStatus::Approved);
@@ -1900,7 +1962,13 @@ mod tests {
         assert!(rows.iter().any(|r| r.assessed.card.total.0 > 0));
         // The approved list refuses a recompute.
         let r = store
-            .compute_award_list(&demo_actor("甲"), 2025, &AwardRules::default(), list.version, Date::MIN)
+            .compute_award_list(
+                &demo_actor("甲"),
+                2025,
+                &AwardRules::default(),
+                list.version,
+                Date::MIN,
+            )
             .await;
         assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "locked"));
     }
@@ -1913,14 +1981,24 @@ mod tests {
         let rv = store.rubric_in_force(RubricKind::Zone, 2025).await.unwrap();
         assert_eq!(rv.version_no, 1);
         let key = manual_keys(&rv.rubric).into_iter().next().unwrap();
-        let rule = rv.rubric.rules().find(|(_, _, r)| r.key == key).unwrap().2.clone();
-        let input = gongfu_demo::scoring::generate_entries(&rv.rubric, &[zone], 1)[&zone].values[&key];
+        let rule = rv
+            .rubric
+            .rules()
+            .find(|(_, _, r)| r.key == key)
+            .unwrap()
+            .2
+            .clone();
+        let input =
+            gongfu_demo::scoring::generate_entries(&rv.rubric, &[zone], 1)[&zone].values[&key];
         let a = demo_actor("甲");
         let b = demo_actor("乙");
         let c = demo_actor("丙");
         let entry = EntryInput {
             input,
-            evidence: Evidence { text: "台账".into(), ..Default::default() },
+            evidence: Evidence {
+                text: "台账".into(),
+                ..Default::default()
+            },
             comment: String::new(),
         };
         let day = Date::from_calendar_date(2026, time::Month::March, 1).unwrap();
@@ -1932,35 +2010,109 @@ mod tests {
         let r = store
             .put_score_entry(&a, RubricKind::Zone, 2025, zone, &key, &entry, v - 1, day)
             .await;
-        assert!(matches!(r, Err(StoreError::Conflict { .. })), "{r:?} {}", rule.label);
+        assert!(
+            matches!(r, Err(StoreError::Conflict { .. })),
+            "{r:?} {}",
+            rule.label
+        );
         // The enterer may not review.
         let r = store
-            .set_assessment_status(&a, RubricKind::Zone, 2025, zone, AssessmentStatus::Reviewed, v, "", day)
+            .set_assessment_status(
+                &a,
+                RubricKind::Zone,
+                2025,
+                zone,
+                AssessmentStatus::Reviewed,
+                v,
+                "",
+                day,
+            )
             .await;
-        assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "separation_of_duties"));
+        assert!(
+            matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "separation_of_duties")
+        );
         let rec = store
-            .set_assessment_status(&b, RubricKind::Zone, 2025, zone, AssessmentStatus::Reviewed, v, "", day)
+            .set_assessment_status(
+                &b,
+                RubricKind::Zone,
+                2025,
+                zone,
+                AssessmentStatus::Reviewed,
+                v,
+                "",
+                day,
+            )
             .await
             .unwrap();
         // The reviewer may not approve.
         let r = store
-            .set_assessment_status(&b, RubricKind::Zone, 2025, zone, AssessmentStatus::Approved, rec.version, "", day)
+            .set_assessment_status(
+                &b,
+                RubricKind::Zone,
+                2025,
+                zone,
+                AssessmentStatus::Approved,
+                rec.version,
+                "",
+                day,
+            )
             .await;
-        assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "separation_of_duties"));
+        assert!(
+            matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "separation_of_duties")
+        );
         let rec = store
-            .set_assessment_status(&c, RubricKind::Zone, 2025, zone, AssessmentStatus::Approved, rec.version, "", day)
+            .set_assessment_status(
+                &c,
+                RubricKind::Zone,
+                2025,
+                zone,
+                AssessmentStatus::Approved,
+                rec.version,
+                "",
+                day,
+            )
             .await
             .unwrap();
-        assert!(store.assessed(RubricKind::Zone, 2025, zone).await.unwrap().frozen);
+        assert!(
+            store
+                .assessed(RubricKind::Zone, 2025, zone)
+                .await
+                .unwrap()
+                .frozen
+        );
         // Reopening needs a reason.
         let r = store
-            .set_assessment_status(&c, RubricKind::Zone, 2025, zone, AssessmentStatus::Entering, rec.version, " ", day)
+            .set_assessment_status(
+                &c,
+                RubricKind::Zone,
+                2025,
+                zone,
+                AssessmentStatus::Entering,
+                rec.version,
+                " ",
+                day,
+            )
             .await;
         assert!(matches!(r, Err(StoreError::Invalid(ref e)) if e[0].code == "reason_required"));
         store
-            .set_assessment_status(&c, RubricKind::Zone, 2025, zone, AssessmentStatus::Entering, rec.version, "佐证有误", day)
+            .set_assessment_status(
+                &c,
+                RubricKind::Zone,
+                2025,
+                zone,
+                AssessmentStatus::Entering,
+                rec.version,
+                "佐证有误",
+                day,
+            )
             .await
             .unwrap();
-        assert!(!store.assessed(RubricKind::Zone, 2025, zone).await.unwrap().frozen);
+        assert!(
+            !store
+                .assessed(RubricKind::Zone, 2025, zone)
+                .await
+                .unwrap()
+                .frozen
+        );
     }
 }

@@ -14,8 +14,8 @@ use axum::{Json, Router};
 use gongfu_core::DomainError;
 use gongfu_core::scoring::{Input, Points, Rubric, RubricKind, Scorecard, Source};
 use gongfu_store::scoring::{
-    AssessmentItems, AssessmentStatus, Assessed, AwardListRecord, AwardRules, EntryInput,
-    Evidence, RubricVersion, ScoreRow, kind_key, parse_kind,
+    Assessed, AssessmentItems, AssessmentStatus, AwardListRecord, AwardRules, EntryInput, Evidence,
+    RubricVersion, ScoreRow, kind_key, parse_kind,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,7 +23,10 @@ use std::collections::BTreeMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/rubrics/{year}", get(get_rubric).post(create_rubric))
+        .route(
+            "/api/v1/rubrics/{year}",
+            get(get_rubric).post(create_rubric),
+        )
         .route("/api/v1/rubrics/{year}/versions", get(list_rubrics))
         .route("/api/v1/rubrics/{year}/versions/{n}", put(update_rubric))
         .route(
@@ -36,7 +39,10 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/scores/{kind}/{year}/{subject}/entries/{key}",
             put(put_entry),
         )
-        .route("/api/v1/scores/{kind}/{year}/{subject}/items", post(put_items))
+        .route(
+            "/api/v1/scores/{kind}/{year}/{subject}/items",
+            post(put_items),
+        )
         .route(
             "/api/v1/scores/{kind}/{year}/{subject}/status",
             post(set_status),
@@ -133,7 +139,9 @@ async fn get_rubric(
     Query(q): Query<KindQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let kind = kind_of(&q.kind)?;
-    Ok(Json(rubric_json(&st.store.rubric_in_force(kind, year).await?)))
+    Ok(Json(rubric_json(
+        &st.store.rubric_in_force(kind, year).await?,
+    )))
 }
 
 async fn list_rubrics(
@@ -226,7 +234,9 @@ async fn publish_rubric(
     st.store
         .publish_rubric(&actor, kind, year, n, b.version, st.today())
         .await?;
-    Ok(Json(rubric_json(&st.store.rubric_in_force(kind, year).await?)))
+    Ok(Json(rubric_json(
+        &st.store.rubric_in_force(kind, year).await?,
+    )))
 }
 
 /// The subject as `{id, name}` under the key `zone` or `team`.
@@ -284,7 +294,9 @@ async fn list_scores(
     let names = gongfu_store::scoring::subject_names(&st.store.scoring_subjects(kind).await?);
     let rows = st.store.score_list(kind, year).await?;
     let items: Vec<Value> = rows.iter().map(|r| row_json(r, &names)).collect();
-    Ok(Json(json!({"kind": kind_key(kind), "year": year, "items": items})))
+    Ok(Json(
+        json!({"kind": kind_key(kind), "year": year, "items": items}),
+    ))
 }
 
 /// The full scorecard: every indicator's rules with value, points, explanation, and for
@@ -367,7 +379,11 @@ async fn score_answer(
     let Some(name) = names.get(&subject) else {
         return Err(ApiError::not_found(format!(
             "{} {subject} 不存在",
-            if kind == RubricKind::Zone { "片区" } else { "运营团队" }
+            if kind == RubricKind::Zone {
+                "片区"
+            } else {
+                "运营团队"
+            }
         )));
     };
     let a = st.store.assessed(kind, year, subject).await?;
@@ -405,7 +421,16 @@ async fn put_entry(
         comment: b.comment,
     };
     st.store
-        .put_score_entry(&actor, kind, year, subject, &key, &entry, b.version, st.today())
+        .put_score_entry(
+            &actor,
+            kind,
+            year,
+            subject,
+            &key,
+            &entry,
+            b.version,
+            st.today(),
+        )
         .await?;
     Ok(Json(score_answer(&st, kind, year, subject).await?))
 }
@@ -446,14 +471,27 @@ async fn set_status(
     JsonBody(b): JsonBody<StatusBody>,
 ) -> Result<Json<Value>, ApiError> {
     let kind = kind_of(&Some(kind))?;
-    let to = AssessmentStatus::parse(&b.status, "status").map_err(|e| ApiError::invalid(vec![e]))?;
+    let to =
+        AssessmentStatus::parse(&b.status, "status").map_err(|e| ApiError::invalid(vec![e]))?;
     st.store
-        .set_assessment_status(&actor, kind, year, subject, to, b.version, &b.reason, st.today())
+        .set_assessment_status(
+            &actor,
+            kind,
+            year,
+            subject,
+            to,
+            b.version,
+            &b.reason,
+            st.today(),
+        )
         .await?;
     Ok(Json(score_answer(&st, kind, year, subject).await?))
 }
 
-fn award_json(st_names: (&BTreeMap<i64, String>, &BTreeMap<i64, String>), l: &AwardListRecord) -> Value {
+fn award_json(
+    st_names: (&BTreeMap<i64, String>, &BTreeMap<i64, String>),
+    l: &AwardListRecord,
+) -> Value {
     let (zn, tn) = st_names;
     let r = &l.result;
     let zones: Vec<Value> = r
@@ -492,8 +530,10 @@ fn award_json(st_names: (&BTreeMap<i64, String>, &BTreeMap<i64, String>), l: &Aw
 }
 
 async fn award_answer(st: &AppState, year: i32) -> Result<Value, ApiError> {
-    let zn = gongfu_store::scoring::subject_names(&st.store.scoring_subjects(RubricKind::Zone).await?);
-    let tn = gongfu_store::scoring::subject_names(&st.store.scoring_subjects(RubricKind::Team).await?);
+    let zn =
+        gongfu_store::scoring::subject_names(&st.store.scoring_subjects(RubricKind::Zone).await?);
+    let tn =
+        gongfu_store::scoring::subject_names(&st.store.scoring_subjects(RubricKind::Team).await?);
     match st.store.award_list(year).await? {
         Some(l) => Ok(award_json((&zn, &tn), &l)),
         None => Err(ApiError::not_found(format!(
