@@ -11,6 +11,7 @@ pub mod elements;
 pub mod equity;
 mod facilities;
 mod generate;
+pub mod scoring;
 mod synthetic;
 pub mod talent;
 pub mod teams;

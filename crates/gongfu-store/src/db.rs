@@ -94,6 +94,18 @@ const MIGRATIONS: &[Migration] = &[
             include_str!("../migrations/0013_equity.postgres.sql")
         ),
     },
+    Migration {
+        version: 14,
+        name: "scoring",
+        sqlite: concat!(
+            include_str!("../migrations/0014_scoring.sql"),
+            include_str!("../migrations/0014_scoring.sqlite.sql")
+        ),
+        postgres: concat!(
+            include_str!("../migrations/0014_scoring.sql"),
+            include_str!("../migrations/0014_scoring.postgres.sql")
+        ),
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

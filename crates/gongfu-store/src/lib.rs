@@ -17,6 +17,7 @@ pub mod error;
 pub mod facilities;
 pub mod ops;
 pub mod plans;
+pub mod scoring;
 pub mod scoring_figures;
 pub mod seed;
 pub mod service;

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod ops_api;
 pub mod pages;
 pub mod planning;
+pub mod scoring_api;
 pub mod siting_api;
 pub mod statics;
 pub mod talent_api;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(brands_api::routes())
         .merge(talent_api::routes())
         .merge(equity_api::routes())
+        .merge(scoring_api::routes())
         .merge(equity_outputs_api::routes())
         .merge(work_xlsx_api::routes())
         .merge(pages::routes())

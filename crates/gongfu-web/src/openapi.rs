@@ -985,6 +985,11 @@ fn schemas() -> Value {
     {
         all.extend(equity.clone());
     }
+    if let (Some(all), Some(scoring)) =
+        (v.as_object_mut(), crate::scoring_api::schemas().as_object())
+    {
+        all.extend(scoring.clone());
+    }
     v
 }
 

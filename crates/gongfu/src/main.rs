@@ -256,6 +256,11 @@ async fn seed_demo(store: &Store, seed: u64) -> Result<()> {
                 chains = c,
                 "demo brands and chains seeded"
             );
+            // Scoring and awards (四联四共评分与奖补): 2025 entries for every zone and team,
+            // reviewed and approved by different officials, and the approved 2025 award list.
+            // Last, so the platform figures read every record seeded above.
+            let (scored, paid) = store.seed_demo_scoring(2025, seed).await?;
+            tracing::info!(scored, paid_fen = paid.0, "demo scoring and awards seeded");
         }
         SeedOutcome::AlreadyDemo => tracing::info!("database already holds the demo district"),
     }

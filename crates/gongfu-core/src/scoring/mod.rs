@@ -15,6 +15,7 @@
 mod award;
 mod defaults;
 pub mod figures;
+mod gather;
 pub mod method;
 pub mod params;
 mod rubric;
@@ -28,6 +29,7 @@ pub use award::{
     ZoneAward, ZoneAwardMode, ZoneAwardRules, ZoneCandidate, allocate,
 };
 pub use defaults::{default_team_rubric, default_zone_rubric};
+pub use gather::{Items, gather};
 pub use method::{Input, Method, MethodCode, Ratio, RelTier, Step};
 pub use params::{params_text, parse_params, parse_points};
 pub use rubric::{
