@@ -48,12 +48,12 @@ fn value_for(m: &Method, rng: &mut ChaCha8Rng) -> Input {
     match m {
         Method::Step { steps } => {
             let at = steps.iter().map(|s| s.at_least).max().unwrap_or(1).max(1);
-            Input::Number(at * rng.random_range(50..=120i64) / 100)
+            Input::Number(at * rng.random_range(80..=130i64) / 100)
         }
-        Method::Lin { target, .. } => Input::Number(target * rng.random_range(60..=110i64) / 100),
+        Method::Lin { target, .. } => Input::Number(target * rng.random_range(80..=120i64) / 100),
         Method::Cov { .. } => {
             let total = rng.random_range(3..=8i64);
-            let covered = rng.random_range(total / 2..=total);
+            let covered = rng.random_range(total - 1..=total);
             Input::Ratio(Ratio::new(covered, total).unwrap_or_else(|_| unreachable_ratio()))
         }
         Method::Rel { .. } => {
@@ -64,9 +64,8 @@ fn value_for(m: &Method, rng: &mut ChaCha8Rng) -> Input {
             }
         }
         Method::Grade { .. } => Input::Mark(match rng.random_range(0..10) {
-            0..=4 => Mark::A,
-            5..=8 => Mark::B,
-            _ => Mark::C,
+            0..=5 => Mark::A,
+            _ => Mark::B,
         }),
         Method::Bin => Input::Yes(rng.random_range(0..10) < 9),
     }

@@ -536,3 +536,60 @@ async fn award_lists_add_up_are_approved_by_another_admin_and_locked() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(g["paid_total_fen"], a["paid_total_fen"]);
 }
+
+#[tokio::test]
+async fn a_department_enters_only_its_own_indicators() {
+    let app = demo_app().await;
+    let zone = zones(&app).await[0];
+    let (_, r) = app.get_json("/api/v1/rubrics/2025?kind=zone").await;
+    // (department, rule key, method) of manual rules.
+    let mut manual = Vec::new();
+    for d in r["rubric"]["dimensions"].as_array().unwrap() {
+        for i in d["indicators"].as_array().unwrap() {
+            for x in i["rules"].as_array().unwrap() {
+                if x["source"]["kind"] == "manual" {
+                    manual.push((
+                        i["department"].as_str().unwrap().to_string(),
+                        x["key"].as_str().unwrap().to_string(),
+                        x["method"]["code"].as_str().unwrap().to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    let (unit, key, method) = manual[0].clone();
+    let other = manual.iter().find(|m| m.0 != unit).cloned().unwrap();
+    let dept = app
+        .token_for("dept", Role::Department { unit: unit.clone() })
+        .await;
+    let (value, _) = values_for(&method);
+    let (s, v) = app
+        .send_json_as(
+            &dept,
+            "PUT",
+            &format!("/api/v1/scores/zone/2025/{zone}/entries/{key}"),
+            json!({"value": value, "evidence": {"text": "部门台账"}, "version": 0}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (value, _) = values_for(&other.2);
+    let (s, e) = app
+        .send_json_as(
+            &dept,
+            "PUT",
+            &format!("/api/v1/scores/zone/2025/{zone}/entries/{}", other.1),
+            json!({"value": value, "evidence": {"text": "x"}, "version": v["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    // Items are the administrators'.
+    let (s, _) = app
+        .send_json_as(
+            &dept,
+            "POST",
+            &format!("/api/v1/scores/zone/2025/{zone}/items"),
+            json!({"version": v["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
