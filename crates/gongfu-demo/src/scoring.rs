@@ -33,10 +33,17 @@ pub fn generate_entries(
             a.values
                 .insert(rule.key.clone(), value_for(&rule.method, &mut rng));
         }
-        if let Some(b) = rubric.bonus.first()
-            && rng.random_range(0..3) == 0
-        {
-            a.bonus.insert(b.id.clone(), 1);
+        // Each bonus item turns up for about half the subjects, up to its cap (a designation,
+        // typical cases, new listings…): what an active district's zones report.
+        for b in &rubric.bonus {
+            let most = if b.points_each.0 > 0 {
+                (b.cap.0 / b.points_each.0).clamp(1, 3) as u32
+            } else {
+                1
+            };
+            if rng.random_range(0..2) == 0 {
+                a.bonus.insert(b.id.clone(), rng.random_range(1..=most));
+            }
         }
         out.insert(s, a);
     }

@@ -1784,6 +1784,15 @@ impl<T> AndThenCommit<T> for Result<T, StoreError> {
 }
 
 /// Names of the subjects, for answers: zone id / team id → name.
+/// The demo's award rules: the defaults with a 2,000,000 元 budget shared pro rata, so the
+/// demo shows the shortfall rule at work when the claims run over it.
+fn demo_award_rules() -> AwardRules {
+    AwardRules {
+        budget: Some(Fen(200_000_000)),
+        ..AwardRules::default()
+    }
+}
+
 pub fn subject_names(subjects: &[(i64, String)]) -> BTreeMap<i64, String> {
     subjects.iter().cloned().collect()
 }
@@ -1821,7 +1830,7 @@ impl Store {
         let chief = demo_actor(DEMO_CHIEF);
         let on = demo_day(year)?;
         let list = self
-            .compute_award_list(&reviewer, year, &AwardRules::default(), 0, on)
+            .compute_award_list(&reviewer, year, &demo_award_rules(), 0, on)
             .await?;
         let list = self
             .approve_award_list(&chief, year, list.version, on)

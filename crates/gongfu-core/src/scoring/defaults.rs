@@ -170,7 +170,8 @@ pub fn default_zone_rubric(year: i32) -> Rubric {
                         "已衔接村数 / 成员村数",
                         2,
                         Unit::Count,
-                        fig(Figure::VillagePlanCoverage),
+                        // Entered by the department: no village plans are kept on the platform.
+                        Source::Manual,
                         cov(false),
                     )],
                 ),
@@ -230,7 +231,8 @@ pub fn default_zone_rubric(year: i32) -> Rubric {
                         "有帮扶计划的薄弱村数 / 薄弱村数（无薄弱村得满分）",
                         2,
                         Unit::Count,
-                        fig(Figure::WeakVillageHelpCoverage),
+                        // Entered by the department: pairing / help plans are not kept on the platform.
+                        Source::Manual,
                         cov(true),
                     )],
                 ),
@@ -654,7 +656,8 @@ pub fn default_zone_rubric(year: i32) -> Rubric {
                         "同比增速",
                         3,
                         Unit::Percent,
-                        fig(Figure::LowIncomeGrowth),
+                        // Entered by the department: low-income households' income is not kept on the platform.
+                        Source::Manual,
                         steps(&[(700, 1), (1_000, 2), (1_200, 3)]),
                     )],
                 ),
