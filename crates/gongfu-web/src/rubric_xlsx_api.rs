@@ -63,7 +63,12 @@ async fn export(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(q.kind.as_deref())?;
-    let v = match q.version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+    let v = match q
+        .version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
         None => st.store.rubric_in_force(kind, year).await?,
         Some(t) => {
             let n = t.parse::<u32>().map_err(|_| {

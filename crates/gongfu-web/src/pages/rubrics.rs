@@ -447,8 +447,7 @@ pub async fn import_submit(
     let (report, created) = if bytes.is_empty() {
         (one_error("请先选择要上传的文件".into()), None)
     } else {
-        match run_rubric_import(&st, &actor, kind, year, &bytes, mode == "apply", &file_name)
-            .await
+        match run_rubric_import(&st, &actor, kind, year, &bytes, mode == "apply", &file_name).await
         {
             Ok(r) => r,
             Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e.into()),
@@ -684,8 +683,10 @@ impl RubricForm {
                         &rf.max,
                     );
                     match MethodCode::parse(&rf.method) {
-                        Err(e) => params_errs
-                            .push((format!("r.{}.method", rule.key), format!("{who}方法：{}", e.message))),
+                        Err(e) => params_errs.push((
+                            format!("r.{}.method", rule.key),
+                            format!("{who}方法：{}", e.message),
+                        )),
                         Ok(code) => match parse_params(code, &rf.params, rule.unit) {
                             Ok(m) => rule.method = m,
                             Err(e) => params_errs.push((
@@ -764,7 +765,12 @@ fn field_of(r: &Rubric, path: &str) -> String {
     let segs: Vec<(&str, Option<usize>)> = path.split('.').map(segment).collect();
     let dim = |i: Option<usize>| i.and_then(|i| r.dimensions.get(i));
     match segs.as_slice() {
-        [("dimensions", di), ("indicators", ii), ("rules", ri), rest @ ..] => {
+        [
+            ("dimensions", di),
+            ("indicators", ii),
+            ("rules", ri),
+            rest @ ..,
+        ] => {
             let Some(rule) = dim(*di)
                 .and_then(|d| d.indicators.get((*ii)?))
                 .and_then(|i| i.rules.get((*ri)?))
