@@ -292,7 +292,7 @@ fn with_cell(bytes: &[u8], header: &str, row: usize, value: &str) -> Vec<u8> {
         let col = range
             .rows()
             .next()
-            .and_then(|h| h.iter().position(|c| c.to_string() == header));
+            .and_then(|h| h.iter().position(|c| *c == header));
         for (r, cells) in range.rows().enumerate() {
             for (c, cell) in cells.iter().enumerate() {
                 let (r16, c16) = (r as u32, c as u16);

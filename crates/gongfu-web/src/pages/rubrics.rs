@@ -157,6 +157,25 @@ fn source_words(s: Source) -> String {
     }
 }
 
+/// The bonus items sharing `b`'s exclusive group, as officials read it (「与 B2 不叠加，取高者」);
+/// the group's key itself is an identifier, not Chinese.
+fn exclusive_with(r: &Rubric, b: &gongfu_core::scoring::BonusItem) -> String {
+    let Some(g) = &b.group else {
+        return String::new();
+    };
+    let others: Vec<&str> = r
+        .bonus
+        .iter()
+        .filter(|o| o.id != b.id && o.group.as_ref() == Some(g))
+        .map(|o| o.id.as_str())
+        .collect();
+    if others.is_empty() {
+        String::new()
+    } else {
+        format!("与 {} 不叠加，取高者", others.join("、"))
+    }
+}
+
 impl RubricView {
     fn of(r: &Rubric) -> RubricView {
         RubricView {
@@ -211,7 +230,7 @@ impl RubricView {
                     label: b.label.clone(),
                     each: b.points_each.short_string(),
                     cap: b.cap.short_string(),
-                    group: b.group.clone().unwrap_or_default(),
+                    group: exclusive_with(r, b),
                 })
                 .collect(),
             penalties: r
@@ -569,7 +588,7 @@ impl RubricForm {
                     label: b.label.clone(),
                     each: pts(b.points_each),
                     cap: pts(b.cap),
-                    group: b.group.clone().unwrap_or_default(),
+                    group: exclusive_with(r, b),
                 })
                 .collect(),
             penalties: r
