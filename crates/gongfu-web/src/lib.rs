@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod ops_api;
 pub mod pages;
 pub mod planning;
+pub mod rubric_xlsx_api;
 pub mod scoring_api;
 pub mod siting_api;
 pub mod statics;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(talent_api::routes())
         .merge(equity_api::routes())
         .merge(scoring_api::routes())
+        .merge(rubric_xlsx_api::routes())
         .merge(equity_outputs_api::routes())
         .merge(work_xlsx_api::routes())
         .merge(pages::routes())

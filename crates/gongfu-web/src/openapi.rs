@@ -490,6 +490,18 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "get",
+        "/api/v1/rubrics/{year}/export.xlsx",
+        "导出评分细则 Excel（kind=zone 片区 | team 运营团队；version 版本号，省略为现行版本）：指标、加减分与否决、等级、说明",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/rubrics/{year}/import",
+        "导入评分细则 Excel（xlsx 请求体，kind=zone|team；仅区管理员）：mode=dry_run 按工作表、行、列列出所有问题，mode=apply 全部无误时新建一个草案版本（返回 version_no），已发布的版本从不被修改",
+        "xlsx",
+    ),
+    (
+        "get",
         "/api/v1/elements",
         "共富元素（共富工坊、市集、基地、学堂、驿站、食堂、品牌）：type、zone、village、open=true 筛选",
         "",

@@ -467,7 +467,7 @@ pub async fn run_work_import(
     Ok(report)
 }
 
-fn mode(q: &ImportQuery) -> Result<bool, ApiError> {
+pub(crate) fn mode(q: &ImportQuery) -> Result<bool, ApiError> {
     match q.mode.as_deref().unwrap_or("dry_run") {
         "dry_run" => Ok(false),
         "apply" => Ok(true),

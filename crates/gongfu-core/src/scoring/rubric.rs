@@ -179,6 +179,35 @@ impl Figure {
         Figure::TeamJobs,
     ];
 
+    /// What the figure is, in Chinese, as the rubric page shows its 数据来源.
+    pub fn label(self) -> &'static str {
+        match self {
+            Figure::ProjectCompletionRate => "年度计划项目开工/完工率",
+            Figure::VillagePlanCoverage => "村庄规划与片区规划衔接的村数占比",
+            Figure::MeetingsHeld => "联席会议次数",
+            Figure::WeakVillageHelpCoverage => "有结对帮扶计划的薄弱村占比",
+            Figure::ShareholderVillageCoverage => "持股联合体的成员村占比",
+            Figure::InvestmentAttracted => "引入社会资本投资额",
+            Figure::JointEntityRevenue => "联合经营主体营业收入",
+            Figure::LeadingIndustryGrowth => "主导产业产值增速",
+            Figure::Workshops => "共富工坊数量",
+            Figure::ElementJobs => "共富元素吸纳就业人数",
+            Figure::SharedFacilities => "跨村共建共享设施数量",
+            Figure::ElderlyChildCoverage => "一老一小服务覆盖的成员村占比",
+            Figure::TalentNew => "新引进培育人才人数",
+            Figure::TrainingShare => "培训人次占劳动力比例",
+            Figure::CollectiveIncomeGrowth => "村级集体经济年经营性收入增速",
+            Figure::IncomeThresholdCoverage => "年经营性收入达标村占比",
+            Figure::RuralIncomeGrowthVsDistrict => "农村居民人均可支配收入增速（对标全区平均）",
+            Figure::LowIncomeGrowth => "低收入农户人均可支配收入增速",
+            Figure::DividendYield => "分红占实缴资本比例",
+            Figure::TeamRevenue => "运营收入",
+            Figure::TeamCollectiveIncome => "运营带动村集体增收",
+            Figure::TeamVisitors => "接待游客人次",
+            Figure::TeamJobs => "运营带动就业人数",
+        }
+    }
+
     /// The existing `ops::indicators` figure with the same meaning, if there is one.
     pub fn ops_figure(self) -> Option<OpsFigure> {
         Some(match self {

@@ -31,6 +31,7 @@ mod planning;
 mod projects;
 #[allow(dead_code)] // used by the scorecard page (issue 9), which lands next
 pub(crate) mod radar;
+mod rubrics;
 mod services;
 mod talent;
 mod teams;
@@ -121,6 +122,7 @@ pub fn routes() -> Router<AppState> {
         .merge(actors::routes())
         .merge(equity::routes())
         .merge(equity_statement::routes())
+        .merge(rubrics::routes())
 }
 
 /// What every page's frame needs.
