@@ -16,6 +16,7 @@ macro_rules! error_for {
 mod account;
 mod actors;
 mod audit;
+mod awards;
 mod brands;
 mod dashboard;
 mod elements;
@@ -29,8 +30,8 @@ mod meetings;
 mod ops;
 mod planning;
 mod projects;
-#[allow(dead_code)] // used by the scorecard page (issue 9), which lands next
 pub(crate) mod radar;
+pub(crate) mod scoring;
 mod services;
 mod talent;
 mod teams;
@@ -121,6 +122,8 @@ pub fn routes() -> Router<AppState> {
         .merge(actors::routes())
         .merge(equity::routes())
         .merge(equity_statement::routes())
+        .merge(scoring::routes())
+        .merge(awards::routes())
 }
 
 /// What every page's frame needs.
