@@ -914,6 +914,24 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "股权证（PDF，A4）：as_of=YYYY-MM-DD（默认今天）该股东各类别持股及占该类别比例，证号由主体与股东编号生成",
         "",
     ),
+    (
+        "get",
+        "/api/v1/scores/{kind}/{year}/{subject}.pdf",
+        "评分表（PDF，A4）：kind 为 zone 或 team；总分、等级、各维度与指标得分、计分说明，已审批的取冻结快照",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/awards/{year}.xlsx",
+        "奖补名单（xlsx）：片区奖补、运营团队奖补与计算依据三页，金额为元（精确到分），合计等于实奖合计",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/awards/{year}.pdf",
+        "奖补名单（PDF，A4）：计算依据（细则版本、模式、上限、预算、缩放比例）、片区与团队名单及合计、经办 / 复核 / 审批签字栏",
+        "",
+    ),
 ];
 
 fn schemas() -> Value {

@@ -390,12 +390,25 @@ async fn score_answer(
     Ok(scorecard_json(&a, Some(name)))
 }
 
+/// The scorecard as JSON, or (`{subject}.pdf`) as a PDF — one route, because the router
+/// cannot tell `{subject}` from `{subject}.pdf` by itself.
 async fn get_score(
     State(st): State<AppState>,
-    PathParam((kind, year, subject)): PathParam<(String, i32, i64)>,
-) -> Result<Json<Value>, ApiError> {
+    PathParam((kind, year, subject)): PathParam<(String, i32, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let kind = kind_of(&Some(kind))?;
-    Ok(Json(score_answer(&st, kind, year, subject).await?))
+    let (id, pdf) = match subject.strip_suffix(".pdf") {
+        Some(s) => (s, true),
+        None => (subject.as_str(), false),
+    };
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("评分对象「{subject}」不存在")))?;
+    if pdf {
+        return crate::pages::scoring::scorecard_pdf(&st, kind, year, id).await;
+    }
+    Ok(Json(score_answer(&st, kind, year, id).await?).into_response())
 }
 
 #[derive(Deserialize)]

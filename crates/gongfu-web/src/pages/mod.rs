@@ -16,6 +16,7 @@ macro_rules! error_for {
 mod account;
 mod actors;
 mod audit;
+mod awards;
 mod brands;
 mod dashboard;
 mod elements;
@@ -29,9 +30,9 @@ mod meetings;
 mod ops;
 mod planning;
 mod projects;
-#[allow(dead_code)] // used by the scorecard page (issue 9), which lands next
 pub(crate) mod radar;
 mod rubrics;
+pub(crate) mod scoring;
 mod services;
 mod talent;
 mod teams;
@@ -123,6 +124,8 @@ pub fn routes() -> Router<AppState> {
         .merge(equity::routes())
         .merge(equity_statement::routes())
         .merge(rubrics::routes())
+        .merge(scoring::routes())
+        .merge(awards::routes())
 }
 
 /// What every page's frame needs.
