@@ -86,7 +86,13 @@ fn pct(bp: i64) -> String {
 }
 
 /// A total as a number with two decimals, so the column sorts and sums in Excel.
-fn score_cell(g: &mut Grid, f: &Formats, r: u32, c: u16, p: Points) -> Result<(), XlsxError> {
+pub(crate) fn score_cell(
+    g: &mut Grid,
+    f: &Formats,
+    r: u32,
+    c: u16,
+    p: Points,
+) -> Result<(), XlsxError> {
     g.ws.write_number_with_format(r, c, p.0 as f64 / 100.0, &f.area)?;
     g.seen(r, c, p.hundredths_string().len() + 1);
     Ok(())

@@ -36,6 +36,7 @@ pub mod geojson;
 pub mod indicators_xlsx;
 pub mod instance;
 pub mod pdf;
+pub mod ranking_xlsx;
 pub mod rubric_xlsx;
 pub mod scoring_pdf;
 pub mod talent_xlsx;

@@ -922,6 +922,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "get",
+        "/api/v1/scores.xlsx",
+        "评分排名（xlsx）：查询参数 year、kind=zone|team；名次、总分、等级、否决、状态、较上年、各维度得分与基础分、加分、扣分",
+        "",
+    ),
+    (
+        "get",
         "/api/v1/awards/{year}.xlsx",
         "奖补名单（xlsx）：片区奖补、运营团队奖补与计算依据三页，金额为元（精确到分），合计等于实奖合计",
         "",

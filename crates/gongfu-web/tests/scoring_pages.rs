@@ -83,6 +83,35 @@ async fn the_hub_ranks_in_total_order_as_the_api_does() {
     assert!(html.contains("已审批") && html.contains("规划联动"));
     assert!(html.contains("/scoring/rubrics?year=2025&amp;kind=zone"));
     assert!(html.contains("/scoring/awards?year=2025"));
+    // The same ranking as a workbook: names and totals (to 0.01) in the API's order.
+    assert!(html.contains("/api/v1/scores.xlsx?year=2025&amp;kind=zone"));
+    let (s, bytes) = app.get("/api/v1/scores.xlsx?year=2025&kind=zone").await;
+    assert_eq!(s, StatusCode::OK);
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    assert_eq!(sheet, "2025年度片区评分");
+    let range = book.worksheet_range(&sheet).unwrap();
+    let rows: Vec<_> = range.rows().collect();
+    assert_eq!(rows[0][1], Data::String("名称".into()));
+    assert!(
+        rows[0]
+            .iter()
+            .any(|c| *c == Data::String("规划联动（10）".into()))
+    );
+    assert_eq!(rows.len() - 1, items.len());
+    for (row, item) in rows.iter().skip(1).zip(items) {
+        assert_eq!(
+            row[1],
+            Data::String(item["zone"]["name"].as_str().unwrap().into())
+        );
+        let Data::Float(total) = row[2] else {
+            panic!("total {:?}", row[2]);
+        };
+        assert_eq!(
+            (total * 100.0).round() as i64,
+            item["total_hundredths"].as_i64().unwrap()
+        );
+    }
     // Teams too.
     let html = page(&app, "/scoring?year=2025&kind=team").await;
     let (_, api) = app.get_json("/api/v1/scores?year=2025&kind=team").await;

@@ -32,6 +32,7 @@ use std::collections::BTreeMap;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/scoring", get(hub))
+        .route("/api/v1/scores.xlsx", get(ranking_xlsx))
         .route("/scoring/{kind}/{year}/{subject}", get(card))
         .route(
             "/scoring/{kind}/{year}/{subject}/entries/{key}",
@@ -148,18 +149,50 @@ pub struct HubPage {
     pub vetoed: usize,
 }
 
-pub async fn hub(
-    State(st): State<AppState>,
-    Query(q): Query<HubQuery>,
-) -> Result<HubPage, PageError> {
+/// The kind (片区 by default) and year (this year if anything is assessed, else last) asked.
+async fn kind_and_year(st: &AppState, q: &HubQuery) -> Result<(RubricKind, i32), ApiError> {
     let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         Some(k) => parse_kind(k).map_err(|e| ApiError::invalid(vec![e]))?,
         None => RubricKind::Zone,
     };
     let year = match year_param(&q.year) {
         Some(y) => y,
-        None => default_year(&st, kind).await?,
+        None => default_year(st, kind).await?,
     };
+    Ok((kind, year))
+}
+
+/// `GET /api/v1/scores.xlsx?year=&kind=`: the hub's ranking as a workbook.
+pub async fn ranking_xlsx(
+    State(st): State<AppState>,
+    Query(q): Query<HubQuery>,
+) -> Result<Response, ApiError> {
+    let (kind, year) = kind_and_year(&st, &q).await?;
+    let names = subject_names(&st.store.scoring_subjects(kind).await?);
+    let list = st.store.score_list(kind, year).await?;
+    let lines: Vec<gongfu_io::ranking_xlsx::RankingLine> = list
+        .iter()
+        .map(|r| gongfu_io::ranking_xlsx::RankingLine {
+            ranked: &r.ranked,
+            name: names.get(&r.assessed.subject).map_or("", String::as_str),
+            card: &r.assessed.card,
+            status: status_text(r.assessed.status),
+        })
+        .collect();
+    let title = format!("{year}年度{}评分", kind_label(kind));
+    let bytes =
+        gongfu_io::ranking_xlsx::export_ranking(&title, &lines).map_err(crate::api::io_err)?;
+    Ok(crate::api::xlsx_response(
+        bytes,
+        &format!("{title}排名.xlsx"),
+    ))
+}
+
+pub async fn hub(
+    State(st): State<AppState>,
+    Query(q): Query<HubQuery>,
+) -> Result<HubPage, PageError> {
+    let (kind, year) = kind_and_year(&st, &q).await?;
     let names = subject_names(&st.store.scoring_subjects(kind).await?);
     let list = st.store.score_list(kind, year).await?;
     let zone = kind == RubricKind::Zone;
