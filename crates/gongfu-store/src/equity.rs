@@ -61,28 +61,6 @@ impl EntityRecord {
     }
 }
 
-macro_rules! status {
-    ($(#[$m:meta])* $name:ident, $what:literal, [$($v:ident = $key:literal / $label:literal),+ $(,)?]) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn key(self) -> &'static str { match self { $($name::$v => $key),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$v => $label),+ } }
-            /// The key or the Chinese label.
-            pub fn parse(s: &str, field: &str) -> Result<$name, DomainError> {
-                let t = s.trim();
-                Self::ALL.iter().copied().find(|c| c.key() == t || c.label() == t).ok_or_else(|| {
-                    let labels: Vec<&str> = Self::ALL.iter().map(|c| c.label()).collect();
-                    DomainError::new("invalid_choice", field, format!("{}「{t}」无效：应为{}之一", $what, labels.join("、")))
-                })
-            }
-        }
-    };
-}
-
 status!(
     /// 变动申请状态: 待审批 → 已批准 / 已驳回.
     RequestStatus, "申请状态", [Pending = "pending" / "待审批", Approved = "approved" / "已批准", Refused = "refused" / "已驳回"]

@@ -7,6 +7,30 @@
 //! `gongfu-core`, writes inside one transaction and appends to the audit log. Nothing here
 //! knows about HTTP or HTML.
 
+/// A closed set of statuses (状态) with a stable key and a Chinese label, parsed from either;
+/// shared by the equity and scoring flows.
+macro_rules! status {
+    ($(#[$m:meta])* $name:ident, $what:literal, [$($v:ident = $key:literal / $label:literal),+ $(,)?]) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($v),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn key(self) -> &'static str { match self { $($name::$v => $key),+ } }
+            pub fn label(self) -> &'static str { match self { $($name::$v => $label),+ } }
+            /// The key or the Chinese label.
+            pub fn parse(s: &str, field: &str) -> Result<$name, gongfu_core::DomainError> {
+                let t = s.trim();
+                Self::ALL.iter().copied().find(|c| c.key() == t || c.label() == t).ok_or_else(|| {
+                    let labels: Vec<&str> = Self::ALL.iter().map(|c| c.label()).collect();
+                    gongfu_core::DomainError::new("invalid_choice", field, format!("{}「{t}」无效：应为{}之一", $what, labels.join("、")))
+                })
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod brands;
 pub mod db;

@@ -79,28 +79,6 @@ fn kind_of(s: &str) -> Result<RubricKind, StoreError> {
     parse_kind(s).map_err(|e| corrupt("评分对象", e))
 }
 
-macro_rules! status {
-    ($(#[$m:meta])* $name:ident, $what:literal, [$($v:ident = $key:literal / $label:literal),+ $(,)?]) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn key(self) -> &'static str { match self { $($name::$v => $key),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$v => $label),+ } }
-            /// The key or the Chinese label.
-            pub fn parse(s: &str, field: &str) -> Result<$name, DomainError> {
-                let t = s.trim();
-                Self::ALL.iter().copied().find(|c| c.key() == t || c.label() == t).ok_or_else(|| {
-                    let labels: Vec<&str> = Self::ALL.iter().map(|c| c.label()).collect();
-                    DomainError::new("invalid_choice", field, format!("{}「{t}」无效：应为{}之一", $what, labels.join("、")))
-                })
-            }
-        }
-    };
-}
-
 status!(
     /// 细则版本状态: 草案 → 已发布 → 已废止.
     RubricStatus, "细则状态", [Draft = "draft" / "草案", InForce = "in_force" / "已发布", Superseded = "superseded" / "已废止"]
