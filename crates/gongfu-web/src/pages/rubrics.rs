@@ -274,13 +274,21 @@ pub struct VersionRow {
 
 impl VersionRow {
     fn of(v: &RubricVersion, shown: u32) -> VersionRow {
+        // The platform's own writes (the shipped default) are named as such, not by their key.
+        fn who(name: &str) -> &str {
+            if name.starts_with("system:") {
+                "系统（默认细则）"
+            } else {
+                name
+            }
+        }
         VersionRow {
             no: v.version_no,
             status: v.status.label(),
             status_key: v.status.key(),
-            created: format!("{} · {}", v.created_by, date_string(v.created_on)),
+            created: format!("{} · {}", who(&v.created_by), date_string(v.created_on)),
             published: match (&v.published_by, v.published_on) {
-                (Some(by), Some(on)) => format!("{by} · {}", date_string(on)),
+                (Some(by), Some(on)) => format!("{} · {}", who(by), date_string(on)),
                 _ => String::new(),
             },
             note: v.note.clone(),
