@@ -53,13 +53,18 @@ async function addAdmin(page, username, display) {
   await Promise.all([page.waitForEvent('load'), nu.locator('button[type=submit]').click()]);
 }
 
-/** A manual STEP / LIN rule whose points can move: (key, value to type). */
+/** A manual STEP / LIN rule whose points move the total: (key, value to type). Only an
+ * indicator with a single rule counts: in a best-of indicator (4.2: items or m²) raising
+ * one rule may change nothing. */
 function movableRule(card) {
-  const rules = card.dimensions.flatMap((d) => d.indicators.flatMap((i) => i.rules));
-  const manual = rules.filter((r) => r.source.kind === 'manual' && ['STEP', 'LIN'].includes(r.method));
-  const low = manual.find((r) => r.points.hundredths < r.max.hundredths);
+  const single = card.dimensions
+    .flatMap((d) => d.indicators)
+    .filter((i) => i.rules.length === 1)
+    .map((i) => i.rules[0])
+    .filter((r) => r.source.kind === 'manual' && ['STEP', 'LIN'].includes(r.method));
+  const low = single.find((r) => r.points.hundredths < r.max.hundredths);
   if (low) return [low.key, '1000000'];
-  const high = manual.find((r) => r.points.hundredths > 0);
+  const high = single.find((r) => r.points.hundredths > 0);
   return [high.key, '0'];
 }
 
